@@ -1,0 +1,25 @@
+using Functional.Backends.Reference;
+
+namespace Functional.Backends;
+
+/// <summary>
+/// Where operations run: a backend and its thread count, as an immutable value carried by whatever runs the
+/// operations (a model, a trainer, a test). There is deliberately no global default to trip over.
+/// </summary>
+public sealed record ExecutionContext
+{
+    /// <summary>Wraps a backend instance; its thread count is the backend's own.</summary>
+    public ExecutionContext(IBackend backend) => Backend = backend;
+
+    /// <summary>The backend that runs every kernel.</summary>
+    public IBackend Backend { get; }
+
+    /// <summary>Threads the backend uses.</summary>
+    public int Threads => Backend.Threads;
+
+    /// <summary>The naive, single-threaded Reference backend: the test oracle.</summary>
+    public static ExecutionContext Reference { get; } = new(new ReferenceBackend());
+
+    /// <summary>"reference (1 thread)".</summary>
+    public override string ToString() => $"{Backend.Name} ({Threads} thread{(Threads == 1 ? "" : "s")})";
+}

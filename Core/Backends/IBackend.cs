@@ -1,0 +1,71 @@
+namespace Functional.Backends;
+
+/// <summary>
+/// The backend seam: whole operations on contiguous buffers described by explicit geometry. It never sees a
+/// Tensor, a layer or a delegate, so a device backend is one assembly implementing this interface over its own
+/// <see cref="TensorStorage"/> subclass. Outputs are freshly allocated buffers that the operation then wraps
+/// in an immutable Tensor; a kernel writes only to its output arguments, and overwrites them completely.
+/// Every backend is tested against <see cref="Reference.ReferenceBackend"/>.
+/// </summary>
+public interface IBackend
+{
+    /// <summary>A short name for logs and benchmark tables.</summary>
+    string Name { get; }
+
+    /// <summary>Worker threads this backend instance uses (1 for single-threaded backends).</summary>
+    int Threads { get; }
+
+    /// <summary>A zero-filled buffer of <paramref name="length"/> floats that this backend's kernels can use.</summary>
+    TensorStorage Allocate(int length);
+
+    /// <summary>An index buffer (max-pool argmax) of <paramref name="length"/> entries.</summary>
+    IndexStorage AllocateIndices(int length);
+
+    /// <summary>y = x ⋆ w (+ bias per output channel): grouped, strided, dilated cross-correlation.</summary>
+    void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y);
+
+    /// <summary>dx = full correlation of dy (dilated by the stride) with the flipped kernel: the input gradient.</summary>
+    void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx);
+
+    /// <summary>dw = correlation of x with dy (dilated by the stride); dbias = Σ dy per channel when given.</summary>
+    void ConvBackwardFilter(in ConvGeometry g, TensorStorage x, TensorStorage dy, TensorStorage dw, TensorStorage? dbias);
+
+    /// <summary>Copies each plane into a larger one, filling the border by <paramref name="mode"/> (not Zeros-only).</summary>
+    void Pad(in PadGeometry g, PaddingMode mode, TensorStorage x, TensorStorage y);
+
+    /// <summary>The adjoint of <see cref="Pad"/>: each padded element's gradient flows back to the input element it copied.</summary>
+    void PadBackward(in PadGeometry g, PaddingMode mode, TensorStorage dy, TensorStorage dx);
+
+    /// <summary>Pooling forward; for <see cref="PoolKind.Max"/> also the flat in-plane argmax of every output.</summary>
+    void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax);
+
+    /// <summary>Pooling backward: max routes dy to its argmax, average spreads dy/n over the window.</summary>
+    void PoolBackward(in PoolGeometry g, TensorStorage dy, IndexStorage? argmax, TensorStorage dx);
+
+    /// <summary>C = α·op(A)·op(B) + β·C over a batch of matrices.</summary>
+    void Gemm(in GemmGeometry g, TensorStorage a, TensorStorage b, TensorStorage c);
+
+    /// <summary>y = f(x) element-wise; <paramref name="alpha"/> parameterises LeakyReLU, Scale and AddScalar.</summary>
+    void Unary(UnaryOp op, float alpha, TensorStorage x, TensorStorage y);
+
+    /// <summary>dx = f′ · dy, with f′ computed from x or from y = f(x), whichever the function needs.</summary>
+    void UnaryBackward(UnaryOp op, float alpha, TensorStorage x, TensorStorage y, TensorStorage dy, TensorStorage dx);
+
+    /// <summary>y = a ∘ b. If <paramref name="bPerAxis"/>, b has g.Axis elements broadcast over Outer and Inner.</summary>
+    void Binary(BinaryOp op, in AxisGeometry g, TensorStorage a, TensorStorage b, bool bPerAxis, TensorStorage y);
+
+    /// <summary>
+    /// Reduces x (Outer × Axis × Inner). If <paramref name="keepAxis"/>, y has g.Axis elements reduced over Outer and
+    /// Inner (per-channel statistics); otherwise y is Outer × Inner, reduced along Axis.
+    /// </summary>
+    void Reduce(ReduceOp op, in AxisGeometry g, TensorStorage x, bool keepAxis, TensorStorage y);
+
+    /// <summary>Softmax (or log-softmax) along Axis, stabilised by subtracting the maximum.</summary>
+    void Softmax(in AxisGeometry g, bool log, TensorStorage x, TensorStorage y);
+
+    /// <summary>The softmax (or log-softmax) backward from its output y and upstream dy.</summary>
+    void SoftmaxBackward(in AxisGeometry g, bool log, TensorStorage y, TensorStorage dy, TensorStorage dx);
+
+    /// <summary>Strided block copy (concatenation, slicing, batch assembly).</summary>
+    void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst);
+}
