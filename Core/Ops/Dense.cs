@@ -18,8 +18,8 @@ public static class Dense
     {
         var where = LayerName.Of("Dense", layer);
         if (weight.Rank != 2) throw new ShapeException($"{where}: weight {weight} must be out×in (rank 2).");
-        if (input.Rank < 1 || input[^1] != weight[1])
-            throw new ShapeException($"{where}: input {input} has {(input.Rank < 1 ? 0 : input[^1])} features but weight {weight} expects {weight[1]} (W is out×in).");
+        if (input.Rank < 1 || input[-1] != weight[1])
+            throw new ShapeException($"{where}: input {input} has {(input.Rank < 1 ? 0 : input[-1])} features but weight {weight} expects {weight[1]} (W is out×in).");
         if (bias is not null && (bias.Rank != 1 || bias[0] != weight[0]))
             throw new ShapeException($"{where}: bias {bias} must hold {weight[0]} values, one per output feature.");
         return input.With(input.Rank - 1, weight[0]);
