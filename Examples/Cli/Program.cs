@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("Functional: immutable convolutional networks for .NET.")
         {
             VersionCommand.Create(),
+            ConformanceCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
