@@ -66,7 +66,7 @@ public sealed class PoolSpec
         for (var d = 0; d < Rank; d++)
         {
             var i = input[2 + d];
-            PoolDimRule.Check(where, names[d], i, kernel[d], stride[d], padding[d], dilation[d], CeilMode);
+            ShapeRules.CheckPoolDim(where, names[d], i, kernel[d], stride[d], padding[d], dilation[d], CeilMode);
             output[d] = ShapeRules.PoolOutputSize(i, kernel[d], stride[d], padding[d], dilation[d], CeilMode);
         }
         return new PoolGeometry(Rank, kind, input[0] * input[1], Dims3.FromSpatial(Spatial(input)), Dims3.FromSpatial(kernel),

@@ -4,7 +4,7 @@ namespace Functional;
 /// The pure shape algebra of convolution and pooling, per spatial dimension. Every rule is a formula from the
 /// design notes; every violation throws <see cref="ShapeException"/> quoting the numbers.
 /// </summary>
-public static class ShapeRules
+public static partial class ShapeRules
 {
     /// <summary>Conv/pool output size o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 (may be ≤ 0 for impossible settings).</summary>
     public static int ConvOutputSize(int input, int kernel, int stride = 1, int padding = 0, int dilation = 1) =>
@@ -86,6 +86,20 @@ public static class ShapeRules
         var o = ConvOutputSize(input, kernel, stride, padBefore, padAfter, dilation);
         var pad = padBefore == padAfter ? $"2·{padBefore}" : $"{padBefore}+{padAfter}";
         return $"o = ⌊({input}+{pad}−{dilation}·({kernel}−1)−1)/{stride}⌋+1 = {Signed(o)}";
+    }
+
+    /// <summary>
+    /// The pooling formula with numbers; in ceil mode, e.g. <c>o = ⌈(6+2·0−1·(3−1)−1)/2⌉+1 = 3</c>, with PyTorch's
+    /// correction spelled out when the last window would start past the input and left padding.
+    /// </summary>
+    public static string PoolFormula(int input, int kernel, int stride, int padding, int dilation, bool ceilMode)
+    {
+        if (!ceilMode) return ConvFormula(input, kernel, stride, padding, padding, dilation);
+        var o = CeilDiv(input + 2 * padding - dilation * (kernel - 1) - 1, stride) + 1;
+        var text = $"o = ⌈({input}+2·{padding}−{dilation}·({kernel}−1)−1)/{stride}⌉+1 = {Signed(o)}";
+        return (o - 1) * stride >= input + padding
+            ? $"{text}, −1 because the last window would start at ({Signed(o)}−1)·{stride} = {Signed((o - 1) * stride)} ≥ i+p = {input + padding}, so o = {Signed(o - 1)}"
+            : text;
     }
 
     /// <summary>The transposed-conv formula with numbers.</summary>

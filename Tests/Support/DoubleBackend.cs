@@ -43,15 +43,20 @@ public sealed class DoubleBackend : IBackend
     public IndexStorage AllocateIndices(int length) => new HostIndexStorage(new int[length]);
 
     /// <inheritdoc />
-    public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) => throw new NotImplementedException();
+    public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) =>
+        ConvKernels.Forward<double>(g, D(x), D(w), bias is null ? [] : D(bias), D(y));
     /// <inheritdoc />
-    public void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx) => throw new NotImplementedException();
+    public void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx) =>
+        ConvKernels.BackwardData<double>(g, D(dy), D(w), D(dx));
     /// <inheritdoc />
-    public void ConvBackwardFilter(in ConvGeometry g, TensorStorage x, TensorStorage dy, TensorStorage dw, TensorStorage? dbias) => throw new NotImplementedException();
+    public void ConvBackwardFilter(in ConvGeometry g, TensorStorage x, TensorStorage dy, TensorStorage dw, TensorStorage? dbias) =>
+        ConvKernels.BackwardFilter<double>(g, D(x), D(dy), D(dw), dbias is null ? [] : D(dbias));
     /// <inheritdoc />
-    public void Pad(in PadGeometry g, PaddingMode mode, TensorStorage x, TensorStorage y) => throw new NotImplementedException();
+    public void Pad(in PadGeometry g, PaddingMode mode, TensorStorage x, TensorStorage y) =>
+        PadKernels.Forward<double>(g, mode, D(x), D(y));
     /// <inheritdoc />
-    public void PadBackward(in PadGeometry g, PaddingMode mode, TensorStorage dy, TensorStorage dx) => throw new NotImplementedException();
+    public void PadBackward(in PadGeometry g, PaddingMode mode, TensorStorage dy, TensorStorage dx) =>
+        PadKernels.Backward<double>(g, mode, D(dy), D(dx));
 
     /// <inheritdoc />
     public void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax) =>

@@ -1,0 +1,115 @@
+namespace Functional;
+
+/// <summary>
+/// Validation of hyper-parameters, one spatial dimension at a time. Each check throws a
+/// <see cref="ShapeException"/> whose message starts with <c>where</c> (e.g. <c>Conv2d 'conv2'</c>), names the
+/// dimension (e.g. <c>H</c>), and quotes the numbers and the rule that was broken.
+/// </summary>
+public static partial class ShapeRules
+{
+    /// <summary>
+    /// Checks one spatial dim of a convolution: kernel, stride and dilation ≥ 1, padding ≥ 0, and an output of at
+    /// least one element, i.e. the padded input is at least as large as the dilated kernel d(k−1)+1.
+    /// </summary>
+    /// <param name="where">The operation and layer name that starts the message, e.g. <c>Conv2d 'conv2'</c>.</param>
+    /// <param name="dim">The dimension's name, e.g. <c>H</c>.</param>
+    public static void CheckConvDim(string where, string dim, int input, int kernel, int stride, int padBefore, int padAfter, int dilation)
+    {
+        CheckWindow(where, dim, kernel, stride, dilation);
+        CheckPadding(where, dim, padBefore);
+        CheckPadding(where, dim, padAfter);
+        if (ConvOutputSize(input, kernel, stride, padBefore, padAfter, dilation) >= 1) return;
+        var padded = padBefore == padAfter ? $"{input}+2·{padBefore}" : $"{input}+{padBefore}+{padAfter}";
+        throw new ShapeException(
+            $"{where}: input {input} along {dim} (padded: {padded} = {input + padBefore + padAfter}) is smaller than the " +
+            $"dilated kernel {DilatedKernel(kernel, dilation)} ({ConvFormula(input, kernel, stride, padBefore, padAfter, dilation)}).");
+    }
+
+    /// <summary>
+    /// Checks channel counts against groups: groups ≥ 1, and both channel counts ≥ 1 and divisible by groups
+    /// (each group maps C_in/groups input channels to C_out/groups output channels).
+    /// </summary>
+    public static void CheckChannels(string where, int inChannels, int outChannels, int groups)
+    {
+        if (groups < 1)
+            throw new ShapeException($"{where}: groups {groups} must be ≥ 1.");
+        if (inChannels < 1)
+            throw new ShapeException($"{where}: {inChannels} input channels; a convolution needs at least 1.");
+        if (outChannels < 1)
+            throw new ShapeException($"{where}: {outChannels} output channels; a convolution needs at least 1.");
+        if (inChannels % groups != 0)
+            throw new ShapeException(
+                $"{where}: {inChannels} input channels are not divisible by groups {groups} ({inChannels} mod {groups} = {inChannels % groups}); " +
+                "every group must see the same number of input channels.");
+        if (outChannels % groups != 0)
+            throw new ShapeException(
+                $"{where}: {outChannels} output channels are not divisible by groups {groups} ({outChannels} mod {groups} = {outChannels % groups}); " +
+                "every group must produce the same number of output channels.");
+    }
+
+    /// <summary>
+    /// Checks one spatial dim of a pooling: as <see cref="CheckConvDim"/>, plus PyTorch's rule that padding is at
+    /// most half the kernel (p ≤ ⌊k/2⌋), so every window overlaps the input; the output (in the given ceil mode)
+    /// must have at least one element.
+    /// </summary>
+    public static void CheckPoolDim(string where, string dim, int input, int kernel, int stride, int padding, int dilation, bool ceilMode)
+    {
+        CheckWindow(where, dim, kernel, stride, dilation);
+        CheckPadding(where, dim, padding);
+        if (padding > kernel / 2)
+            throw new ShapeException(
+                $"{where}: padding {padding} along {dim} is more than half the kernel {kernel} (⌊{kernel}/2⌋ = {kernel / 2}); " +
+                "pooling padding must be ≤ ⌊k/2⌋ so that no window lies entirely in the padding.");
+        if (PoolOutputSize(input, kernel, stride, padding, dilation, ceilMode) >= 1) return;
+        throw new ShapeException(
+            $"{where}: input {input} along {dim} (padded: {input}+2·{padding} = {input + 2 * padding}) is smaller than the " +
+            $"dilated kernel {DilatedKernel(kernel, dilation)} ({PoolFormula(input, kernel, stride, padding, dilation, ceilMode)}).");
+    }
+
+    /// <summary>
+    /// Checks one spatial dim of a transposed convolution: kernel, stride and dilation ≥ 1, padding ≥ 0,
+    /// 0 ≤ output_padding &lt; max(stride, dilation) (PyTorch's rule: output padding only picks among the sizes a
+    /// strided conv maps to the same input size), and an output of at least one element.
+    /// </summary>
+    public static void CheckTransposedDim(string where, string dim, int input, int kernel, int stride, int padding, int dilation, int outputPadding)
+    {
+        CheckWindow(where, dim, kernel, stride, dilation);
+        CheckPadding(where, dim, padding);
+        if (outputPadding < 0)
+            throw new ShapeException($"{where}: output padding {outputPadding} along {dim} is negative; it must be ≥ 0.");
+        var limit = Math.Max(stride, dilation);
+        if (outputPadding >= limit)
+            throw new ShapeException(
+                $"{where}: output padding {outputPadding} along {dim} must be smaller than max(stride, dilation) = " +
+                $"max({stride}, {dilation}) = {limit}.");
+        if (input < 1)
+            throw new ShapeException($"{where}: input {input} along {dim} is empty; a transposed convolution needs at least 1 element.");
+        if (TransposedOutputSize(input, kernel, stride, padding, dilation, outputPadding) >= 1) return;
+        throw new ShapeException(
+            $"{where}: padding {padding} along {dim} crops away the whole output " +
+            $"({TransposedFormula(input, kernel, stride, padding, dilation, outputPadding)}).");
+    }
+
+    /// <summary>
+    /// Checks the window alone: kernel, stride and dilation ≥ 1. Call it before resolving <c>Same</c> padding,
+    /// which divides by the stride; the other checks include it.
+    /// </summary>
+    public static void CheckWindow(string where, string dim, int kernel, int stride, int dilation)
+    {
+        if (kernel < 1)
+            throw new ShapeException($"{where}: kernel size {kernel} along {dim} must be ≥ 1.");
+        if (stride < 1)
+            throw new ShapeException($"{where}: stride {stride} along {dim} must be ≥ 1 (the window must move forward).");
+        if (dilation < 1)
+            throw new ShapeException($"{where}: dilation {dilation} along {dim} must be ≥ 1 (1 means a dense kernel).");
+    }
+
+    private static void CheckPadding(string where, string dim, int padding)
+    {
+        if (padding < 0)
+            throw new ShapeException($"{where}: padding {padding} along {dim} is negative; padding must be ≥ 0.");
+    }
+
+    private static string DilatedKernel(int kernel, int dilation) =>
+        dilation == 1 ? kernel.ToString() : $"{dilation}·({kernel}−1)+1 = {dilation * (kernel - 1) + 1}";
+}
