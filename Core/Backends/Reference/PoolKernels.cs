@@ -30,7 +30,10 @@ public static class PoolKernels
                 else
                 {
                     var sum = T.Zero;
-                    foreach (var i in w.Positions(g)) sum += xp[i];
+                    for (var d = w.D.Lo; d < w.D.Hi; d++)
+                        for (var h = w.H.Lo; h < w.H.Hi; h++)
+                            for (var c = w.W.Lo; c < w.W.Hi; c++)
+                                sum += xp[w.Index(g, d, h, c)];
                     y[yo] = w.Divisor == 0 ? T.Zero : sum / T.CreateChecked(w.Divisor);
                 }
             }
@@ -60,7 +63,10 @@ public static class PoolKernels
                 var w = Window(g, o);
                 if (w.Divisor == 0) continue;
                 var share = dy[yo] / T.CreateChecked(w.Divisor);
-                foreach (var i in w.Positions(g)) dxp[i] += share;
+                for (var d = w.D.Lo; d < w.D.Hi; d++)
+                    for (var h = w.H.Lo; h < w.H.Hi; h++)
+                        for (var c = w.W.Lo; c < w.W.Hi; c++)
+                            dxp[w.Index(g, d, h, c)] += share;
             }
         }
     }
@@ -71,12 +77,17 @@ public static class PoolKernels
         var best = T.NegativeInfinity;
         var index = -1;
         // Strict > keeps the first maximum in row-major order, as PyTorch; a NaN wins and propagates.
-        foreach (var i in w.Positions(g))
-            if (index < 0 || xp[i] > best || T.IsNaN(xp[i]))
-            {
-                best = xp[i];
-                index = i;
-            }
+        for (var d = w.D.Lo; d < w.D.Hi; d++)
+            for (var h = w.H.Lo; h < w.H.Hi; h++)
+                for (var c = w.W.Lo; c < w.W.Hi; c++)
+                {
+                    var i = w.Index(g, d, h, c);
+                    if (index < 0 || xp[i] > best || T.IsNaN(xp[i]))
+                    {
+                        best = xp[i];
+                        index = i;
+                    }
+                }
         return (best, index);
     }
 
@@ -116,27 +127,17 @@ public static class PoolKernels
         return new WindowAxis(first, k, dil, input, inside, withPad);
     }
 
+    /// <summary>Window taps j·Step from First along one dim; taps Lo..Hi−1 fall inside the input.</summary>
     private readonly record struct WindowAxis(int First, int Count, int Step, int Input, int Inside, int WithPad)
     {
-        public IEnumerable<int> Indices()
-        {
-            for (var j = 0; j < Count; j++)
-            {
-                var i = First + j * Step;
-                if (i >= 0 && i < Input) yield return i;
-            }
-        }
+        public int Lo => First >= 0 ? 0 : Math.Min(Count, (-First + Step - 1) / Step);
+        public int Hi => First >= Input ? 0 : Math.Min(Count, (Input - 1 - First) / Step + 1);
     }
 
     private readonly record struct PoolWindow(WindowAxis D, WindowAxis H, WindowAxis W, int Divisor)
     {
-        /// <summary>Flat in-plane indices of the window's input elements, in row-major order.</summary>
-        public IEnumerable<int> Positions(PoolGeometry g)
-        {
-            foreach (var d in D.Indices())
-                foreach (var h in H.Indices())
-                    foreach (var w in W.Indices())
-                        yield return (d * g.Input.H + h) * g.Input.W + w;
-        }
+        /// <summary>The flat in-plane index of tap (d, h, w).</summary>
+        public int Index(in PoolGeometry g, int d, int h, int w) =>
+            ((D.First + d * D.Step) * g.Input.H + H.First + h * H.Step) * g.Input.W + W.First + w * W.Step;
     }
 }
