@@ -12,33 +12,38 @@ public static class AdaptiveAvgPool
     /// <summary>N×C followed by the output size, for an N×C×i… input.</summary>
     public static Shape OutputShape(Shape input, IReadOnlyList<int> outputSize, string? layer = null)
     {
-        var g = Geometry(input, outputSize, layer);
+        var g = Geometry(input, outputSize, Where(input, layer));
         return PoolSpec.OutputShapeOf(input, g);
     }
 
     /// <summary>The adaptive averages.</summary>
     /// <param name="outputSize">One size for every spatial dim, or one per dim; the spatial rank is the input's rank − 2.</param>
-    public static Tensor Forward(ExecutionContext ctx, Tensor x, IReadOnlyList<int> outputSize, string? layer = null)
+    public static Tensor Forward(ExecutionContext ctx, Tensor x, IReadOnlyList<int> outputSize, string? layer = null) =>
+        Run(ctx, x, outputSize, Where(x.Shape, layer));
+
+    /// <summary>dx: each dy spread as dy/n over the n input elements of its window.</summary>
+    public static Tensor Backward(ExecutionContext ctx, Shape inputShape, IReadOnlyList<int> outputSize, Tensor dy, string? layer = null) =>
+        RunBackward(ctx, inputShape, outputSize, dy, Where(inputShape, layer));
+
+    internal static Tensor Run(ExecutionContext ctx, Tensor x, IReadOnlyList<int> outputSize, string where)
     {
-        var g = Geometry(x.Shape, outputSize, layer);
+        var g = Geometry(x.Shape, outputSize, where);
         var y = SeamCalls.New(ctx, PoolSpec.OutputShapeOf(x.Shape, g));
         ctx.Backend.PoolForward(g, x.Storage, y.Storage, null);
         return y;
     }
 
-    /// <summary>dx: each dy spread as dy/n over the n input elements of its window.</summary>
-    public static Tensor Backward(ExecutionContext ctx, Shape inputShape, IReadOnlyList<int> outputSize, Tensor dy, string? layer = null)
+    internal static Tensor RunBackward(ExecutionContext ctx, Shape inputShape, IReadOnlyList<int> outputSize, Tensor dy, string where)
     {
-        var g = Geometry(inputShape, outputSize, layer);
-        SeamCalls.CheckGradient(Where(inputShape, layer), dy, PoolSpec.OutputShapeOf(inputShape, g));
+        var g = Geometry(inputShape, outputSize, where);
+        SeamCalls.CheckGradient(where, dy, PoolSpec.OutputShapeOf(inputShape, g));
         var dx = SeamCalls.New(ctx, inputShape);
         ctx.Backend.PoolBackward(g, dy.Storage, null, dx.Storage);
         return dx;
     }
 
-    internal static PoolGeometry Geometry(Shape input, IReadOnlyList<int> outputSize, string? layer)
+    internal static PoolGeometry Geometry(Shape input, IReadOnlyList<int> outputSize, string where)
     {
-        var where = Where(input, layer);
         var rank = input.Rank - 2;
         if (rank is < 1 or > 3)
             throw new ShapeException($"{where}: input {input} must be N×C followed by 1 to 3 spatial dims.");

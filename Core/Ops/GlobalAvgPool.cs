@@ -8,15 +8,16 @@ namespace Functional.Ops;
 public static class GlobalAvgPool
 {
     /// <summary>N×C×1… for an N×C×i… input.</summary>
-    public static Shape OutputShape(Shape input, string? layer = null) => AdaptiveAvgPool.OutputShape(input, [1], Name(layer));
+    public static Shape OutputShape(Shape input, string? layer = null) =>
+        PoolSpec.OutputShapeOf(input, AdaptiveAvgPool.Geometry(input, [1], Where(layer)));
 
     /// <summary>The per-channel means, keeping unit spatial dims.</summary>
     public static Tensor Forward(ExecutionContext ctx, Tensor x, string? layer = null) =>
-        AdaptiveAvgPool.Forward(ctx, x, [1], Name(layer));
+        AdaptiveAvgPool.Run(ctx, x, [1], Where(layer));
 
     /// <summary>dx = dy/(H·W) at every position of its channel.</summary>
     public static Tensor Backward(ExecutionContext ctx, Shape inputShape, Tensor dy, string? layer = null) =>
-        AdaptiveAvgPool.Backward(ctx, inputShape, [1], dy, Name(layer));
+        AdaptiveAvgPool.RunBackward(ctx, inputShape, [1], dy, Where(layer));
 
-    private static string Name(string? layer) => layer ?? "GlobalAvgPool";
+    private static string Where(string? layer) => LayerName.Of("GlobalAvgPool", layer);
 }

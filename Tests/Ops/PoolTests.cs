@@ -149,9 +149,31 @@ public class PoolTests
         var rank = Assert.Throws<ShapeException>(() => MaxPool.Forward(Ctx, Tensor.Zeros(Shape.Of(3, 3)), PoolSpec.Square(2, 2)));
         Assert.Contains("N×C×H×W", rank.Message);
         var adaptive = Assert.Throws<ShapeException>(() => AdaptiveAvgPool.Forward(Ctx, x, [0]));
+        Assert.Contains("GlobalAvgPool 'gap': input 3×3 must be N×C", Assert.Throws<ShapeException>(() => GlobalAvgPool.Forward(Ctx, Tensor.Zeros(Shape.Of(3, 3)), "gap")).Message);
         Assert.Contains("output size 0", adaptive.Message);
         var fwd = MaxPool.Forward(Ctx, x, PoolSpec.Square(2, 2));
         var grad = Assert.Throws<ShapeException>(() => MaxPool.Backward(Ctx, fwd, Tensor.Zeros(Shape.Images(1, 1, 2, 2))));
         Assert.Contains("upstream gradient 1×1×2×2", grad.Message);
+    }
+
+    [Fact]
+    public void Pool_spec_defaults_stride_to_the_kernel_and_checks_list_lengths()
+    {
+        var spec = new PoolSpec(2, [3, 2]);
+        Assert.Equal([3, 2], spec.Stride);
+        Assert.Equal(Shape.Images(1, 4, 3, 4), MaxPool.OutputShape(Shape.Images(1, 4, 9, 8), spec));
+        var e = Assert.Throws<ShapeException>(() => new PoolSpec(2, [2, 2, 2]));
+        Assert.Contains("kernel has 3 values (2, 2, 2) but the pooling has 2 spatial dims", e.Message);
+        Assert.Equal("kernel 3×2, stride 3×2, padding 0×0, dilation 1×1", spec.ToString());
+    }
+
+    [Fact]
+    public void Dilated_max_pool_picks_from_spread_taps()
+    {
+        // 1-d, k = 2, d = 3 on 0..6 with stride 1: windows {0,3}, {1,4}, {2,5}, {3,6}.
+        var x = Tensor.FromArray(Shape.Sequences(1, 1, 7), [5f, 0f, 0f, 1f, 9f, 2f, 3f]);
+        var r = MaxPool.Forward(Ctx, x, new PoolSpec(1, [2], [1], dilation: [3]));
+        Assert.Equal([5f, 9f, 2f, 3f], r.Output.ToArray());
+        Assert.Equal([0, 4, 5, 6], ((HostIndexStorage)r.Argmax).Data);
     }
 }
