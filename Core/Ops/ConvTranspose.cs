@@ -1,0 +1,81 @@
+using Functional.Backends;
+using ExecutionContext = Functional.Backends.ExecutionContext;
+
+namespace Functional.Ops;
+
+/// <summary>
+/// Transposed convolution, 1-, 2- or 3-d, described by a <see cref="ConvTransposeSpec"/>; weights are PyTorch's
+/// C_in × C_out/groups × kernel. It is the adjoint of the conv that maps its output back to its input (the plan's
+/// underlying geometry), so the three conv kernels swap roles: forward is that conv's backward-data, the input
+/// gradient is that conv's forward, and the weight gradient is its backward-filter with x and dy exchanged.
+/// </summary>
+public static class ConvTranspose
+{
+    /// <summary>The shape rule: o = (i−1)s − 2p + d(k−1) + output_padding + 1 per dim.</summary>
+    public static Shape OutputShape(ConvTransposeSpec spec, Shape input, string? layer = null) => spec.OutputShape(input, layer);
+
+    /// <summary>y = Aᵀx (+ b), where A is the underlying conv with weights w.</summary>
+    /// <exception cref="ShapeException">x, w or b do not fit the spec or each other.</exception>
+    public static Tensor Forward(ExecutionContext ctx, ConvTransposeSpec spec, Tensor x, Tensor w, Tensor? b = null, string? layer = null)
+    {
+        var plan = Check(spec, x, w, b, layer);
+        var g = plan.Underlying;
+        var y = ctx.Backend.Allocate(g.InputLength);
+        ctx.Backend.ConvBackwardData(g, x.Storage, w.Storage, y);
+        return new Tensor(plan.OutputShape, b is null ? y : AddBias(ctx, g, y, b.Storage));
+    }
+
+    /// <summary>dx = A·dy; dw[ci,co,k] = Σ dy[co, o·s−p+k·d] · x[ci, o] (backward-filter with dy as the input); db = Σ dy per channel.</summary>
+    public static ConvGradients Backward(ExecutionContext ctx, ConvTransposeSpec spec, Tensor x, Tensor w, Tensor? b, Tensor dy, string? layer = null)
+    {
+        var plan = Check(spec, x, w, b, layer);
+        Conv.CheckUpstream(plan.Where, dy, plan.OutputShape);
+        var g = plan.Underlying;
+        var backend = ctx.Backend;
+
+        var dx = backend.Allocate(g.OutputLength);
+        backend.ConvForward(g, dy.Storage, w.Storage, null, dx);
+
+        var dw = backend.Allocate(g.WeightLength);
+        backend.ConvBackwardFilter(g, dy.Storage, x.Storage, dw, null);
+
+        var db = b is null ? null : new Tensor(b.Shape, BiasGradient(ctx, g, dy.Storage));
+        return new ConvGradients(new Tensor(x.Shape, dx), new Tensor(w.Shape, dw), db);
+    }
+
+    private static ConvTransposePlan Check(ConvTransposeSpec spec, Tensor x, Tensor w, Tensor? b, string? layer)
+    {
+        var plan = spec.Plan(x.Shape, layer);
+        Conv.CheckWeight(plan.Where, w.Shape, plan.WeightShape, x.Shape, spec.Groups, transposed: true);
+        Conv.CheckBias(plan.Where, b, plan.BiasShape);
+        return plan;
+    }
+
+    // The bias is added, and its gradient summed, by a depthwise 1×1 conv with unit weights over the output: the
+    // conv entries of the seam already carry a bias, and 1·y + b is exact.
+    private static TensorStorage AddBias(ExecutionContext ctx, in ConvGeometry g, TensorStorage y, TensorStorage bias)
+    {
+        var (identity, ones) = Identity(ctx, g);
+        var biased = ctx.Backend.Allocate(g.InputLength);
+        ctx.Backend.ConvForward(identity, y, ones, bias, biased);
+        return biased;
+    }
+
+    private static TensorStorage BiasGradient(ExecutionContext ctx, in ConvGeometry g, TensorStorage dy)
+    {
+        var (identity, _) = Identity(ctx, g);
+        var db = ctx.Backend.Allocate(g.InChannels);
+        ctx.Backend.ConvBackwardFilter(identity, dy, dy, ctx.Backend.Allocate(g.InChannels), db);
+        return db;
+    }
+
+    // Over our output (the underlying conv's input): C channels, groups = C, kernel 1, output = input.
+    private static (ConvGeometry Geometry, TensorStorage Ones) Identity(ExecutionContext ctx, in ConvGeometry g)
+    {
+        var c = g.InChannels;
+        var one = Dims3.All(1);
+        var identity = new ConvGeometry(g.Rank, g.Batch, c, c, c, g.Input, one, one, one, new Dims3(0, 0, 0), g.Input);
+        var ones = Tensor.Ones(Shape.Of(c, 1, 1)).Storage;
+        return (identity, ones);
+    }
+}
