@@ -83,7 +83,7 @@ public class DenseTests
     }
 
     [Fact]
-    public void Concat_gradient_matches_central_differences()
+    public void Concat_flatten_and_add_gradients_match_central_differences()
     {
         Shape s1 = Shape.Images(2, 1, 2, 3), s2 = Shape.Images(2, 3, 2, 3);
         var a = FiniteDifferences.Random(s1.Count, 34);
@@ -92,6 +92,7 @@ public class DenseTests
         Check("concat d1", a, v => V(Concat.Forward(Dbl, [T(s1, v), T(s2, b)])), r => V(Concat.Backward(Dbl, [s1, s2], T(ys, r)).Inputs[0]));
         Check("concat d2", b, v => V(Concat.Forward(Dbl, [T(s1, a), T(s2, v)])), r => V(Concat.Backward(Dbl, [s1, s2], T(ys, r)).Inputs[1]));
         var other = (double[])a.Clone();
+        Check("flatten", a, v => V(Flatten.Forward(Dbl, T(s1, v))), r => V(Flatten.Backward(Dbl, s1, T(Shape.Of(2, 6), r))));
         Check("add", a, v => V(Add.Forward(Dbl, T(s1, v), T(s1, other))), r => V(Add.Backward(Dbl, T(s1, r)).Left));
     }
 }
