@@ -68,6 +68,7 @@ public sealed class PoolSpec
             var i = input[2 + d];
             ShapeRules.CheckPoolDim(where, names[d], i, kernel[d], stride[d], padding[d], dilation[d], CeilMode);
             output[d] = ShapeRules.PoolOutputSize(i, kernel[d], stride[d], padding[d], dilation[d], CeilMode);
+            CheckEveryWindowReadsInput(where, names[d], i, d, output[d]);
         }
         return new PoolGeometry(Rank, kind, input[0] * input[1], Dims3.FromSpatial(Spatial(input)), Dims3.FromSpatial(kernel),
             Dims3.FromSpatial(stride), Dims3.FromSpatial(dilation), Dims3.FromSpatial(padding, 0), Dims3.FromSpatial(output),
@@ -96,6 +97,25 @@ public sealed class PoolSpec
     public override string ToString() =>
         $"kernel {string.Join("×", kernel)}, stride {string.Join("×", stride)}, padding {string.Join("×", padding)}, " +
         $"dilation {string.Join("×", dilation)}{(CeilMode ? ", ceil mode" : "")}{(CountIncludePad ? "" : ", padding not counted")}";
+
+    // p ≤ ⌊k/2⌋ keeps every window on the input only without dilation: a dilated window can straddle the input
+    // and land its taps in the padding on both sides. Its max would be −∞ (PyTorch's backward then writes out of
+    // bounds), so such settings are rejected here.
+    private void CheckEveryWindowReadsInput(string where, string dim, int input, int d, int output)
+    {
+        for (var o = 0; o < output; o++)
+        {
+            var first = o * stride[d] - padding[d];
+            var reads = false;
+            for (var j = 0; j < kernel[d] && !reads; j++)
+                reads = first + j * dilation[d] is var at && at >= 0 && at < input;
+            if (reads) continue;
+            var taps = string.Join(", ", Enumerable.Range(0, kernel[d]).Select(j => ShapeRules.Signed(first + j * dilation[d])));
+            throw new ShapeException(
+                $"{where}: window {o} along {dim} reads only padding (positions {taps} of an input of {input}, with dilation {dilation[d]}); " +
+                "every pooling window must cover at least one input element.");
+        }
+    }
 
     private static int[] PerDim(string what, int[] values, int rank)
     {

@@ -151,6 +151,9 @@ public class PoolTests
         var adaptive = Assert.Throws<ShapeException>(() => AdaptiveAvgPool.Forward(Ctx, x, [0]));
         Assert.Contains("GlobalAvgPool 'gap': input 3×3 must be N×C", Assert.Throws<ShapeException>(() => GlobalAvgPool.Forward(Ctx, Tensor.Zeros(Shape.Of(3, 3)), "gap")).Message);
         Assert.Contains("output size 0", adaptive.Message);
+        // Width 1, k = 2, s = 3, p = 1, d = 2: the only window's taps are −1 and 1, both outside the input.
+        var empty = Assert.Throws<ShapeException>(() => MaxPool.Forward(Ctx, Tensor.Zeros(Shape.Images(1, 1, 6, 1)), PoolSpec.Square(2, 2, 3, 1, 2, ceilMode: true)));
+        Assert.Contains("window 0 along W reads only padding (positions −1, 1 of an input of 1, with dilation 2)", empty.Message);
         var fwd = MaxPool.Forward(Ctx, x, PoolSpec.Square(2, 2));
         var grad = Assert.Throws<ShapeException>(() => MaxPool.Backward(Ctx, fwd, Tensor.Zeros(Shape.Images(1, 1, 2, 2))));
         Assert.Contains("upstream gradient 1×1×2×2", grad.Message);
