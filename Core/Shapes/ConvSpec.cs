@@ -122,6 +122,11 @@ public sealed record ConvSpec
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Rank, OutChannels, string.Join(",", Kernel), string.Join(",", Stride), Padding, string.Join(",", Dilation), Groups, (Bias, PaddingMode));
 
+    /// <summary>E.g. <c>Conv2d(16, kernel 5×5, stride 1×1, padding same, dilation 1×1, groups 1, bias, zeros)</c>.</summary>
+    public override string ToString() =>
+        $"{OpName(Rank)}({OutChannels}, kernel {string.Join("×", Kernel)}, stride {string.Join("×", Stride)}, padding {Padding}, " +
+        $"dilation {string.Join("×", Dilation)}, groups {Groups}, {(Bias ? "bias" : "no bias")}, {PaddingMode.ToString().ToLowerInvariant()})";
+
     // PyTorch's limits: reflect mirrors within the input (p < n); circular wraps at most once (p ≤ n).
     private void CheckFoldable(string where, string dim, int input, int before, int after)
     {

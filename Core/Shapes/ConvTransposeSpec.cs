@@ -103,6 +103,11 @@ public sealed record ConvTransposeSpec
     public override int GetHashCode() => HashCode.Combine(Rank, OutChannels, string.Join(",", Kernel), string.Join(",", Stride),
         string.Join(",", Padding), string.Join(",", OutputPadding), string.Join(",", Dilation), (Groups, Bias));
 
+    /// <summary>E.g. <c>ConvTranspose2d(8, kernel 3×3, stride 2×2, padding 1×1, output padding 1×1, dilation 1×1, groups 1, bias)</c>.</summary>
+    public override string ToString() =>
+        $"{OpName(Rank)}({OutChannels}, kernel {string.Join("×", Kernel)}, stride {string.Join("×", Stride)}, padding {string.Join("×", Padding)}, " +
+        $"output padding {string.Join("×", OutputPadding)}, dilation {string.Join("×", Dilation)}, groups {Groups}, {(Bias ? "bias" : "no bias")})";
+
     private static string OpName(int rank) => rank is >= 1 and <= 3
         ? $"ConvTranspose{rank}d"
         : throw new ShapeException($"ConvTranspose: spatial rank {rank} is not supported; transposed convolutions are 1-, 2- or 3-d.");
