@@ -198,6 +198,7 @@ public static class ConvKernels
     }
 
     // Position t of the stride-dilated dy holds dy[t/s] only when t is a multiple of s within the output.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Dilated(int t, int stride, int outputLength, out int o)
     {
         if (stride == 1) { o = t; return (uint)t < (uint)outputLength; }
