@@ -90,7 +90,11 @@ public static partial class ShapeRules
             $"({TransposedFormula(input, kernel, stride, padding, dilation, outputPadding)}).");
     }
 
-    private static void CheckWindow(string where, string dim, int kernel, int stride, int dilation)
+    /// <summary>
+    /// Checks the window alone: kernel, stride and dilation ≥ 1. Call it before resolving <c>Same</c> padding,
+    /// which divides by the stride; the other checks include it.
+    /// </summary>
+    public static void CheckWindow(string where, string dim, int kernel, int stride, int dilation)
     {
         if (kernel < 1)
             throw new ShapeException($"{where}: kernel size {kernel} along {dim} must be ≥ 1.");

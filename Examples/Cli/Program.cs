@@ -7,13 +7,27 @@ namespace Functional.Cli;
 public static class Program
 {
     /// <summary>Parses the command line and runs one subcommand; returns its exit code.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args);
+
+    /// <summary>
+    /// Runs the program with the given writers (tests capture them; null means the console). A command line that
+    /// does not parse gives one line on <paramref name="error"/> and exit code 2, like a bad value.
+    /// </summary>
+    internal static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand("Functional: immutable convolutional networks for .NET.")
         {
             VersionCommand.Create(),
+            ShapesCommand.Create(),
             ConformanceCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            config.Error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
+            return CliErrors.UsageExitCode;
+        }
+        return parsed.Invoke(config);
     }
 }
