@@ -137,4 +137,16 @@ public class ConvErrorTests
             new ConvSpec(2, 16, [5], padding: Padding.Same).ToString());
         Assert.Equal(new ConvSpec(2, 16, [5, 5]), new ConvSpec(2, 16, [5]));
     }
+
+    [Fact]
+    public void A_spec_derived_with_with_is_validated_when_planned()
+    {
+        var spec = new ConvSpec(2, 4, [3]) with { Stride = [1, 1, 1] };
+        Assert.Equal("Conv2d: stride has 3 values (1, 1, 1) but the operation has 2 spatial dimensions.",
+            Assert.Throws<ShapeException>(() => spec.Plan(Shape.Of(1, 2, 5, 5))).Message);
+        var t = new ConvTransposeSpec(2, 4, [3]) with { OutputPadding = [0, 0, 0] };
+        Assert.StartsWith("ConvTranspose2d: output padding has 3 values", Assert.Throws<ShapeException>(() => t.Plan(Shape.Of(1, 2, 5, 5))).Message);
+        var broadcast = new ConvTransposeSpec(2, 4, [3], stride: [2]) with { OutputPadding = [1] };
+        Assert.Equal(Shape.Of(1, 4, 12, 12), broadcast.Plan(Shape.Of(1, 2, 5, 5)).OutputShape);
+    }
 }

@@ -67,6 +67,9 @@ public sealed record ConvSpec
     public ConvPlan Plan(Shape input, string? layer = null)
     {
         var where = Where(OpName(Rank), layer);
+        // A `with` expression skips the constructor: normalise (or reject) its per-dim lists first.
+        if (Kernel.Length != Rank || Stride.Length != Rank || Dilation.Length != Rank || !Enum.IsDefined(PaddingMode))
+            return new ConvSpec(Rank, OutChannels, Kernel, Stride, Padding, Dilation, Groups, Bias, PaddingMode).Plan(input, layer);
         if (input.Rank != Rank + 2)
             throw new ShapeException($"{where}: input {input} has rank {input.Rank}; a {Rank}-d conv takes N×C×{SpatialNames(Rank)} (rank {Rank + 2}).");
         var (n, cIn) = (input[0], input[1]);

@@ -69,6 +69,9 @@ public sealed record ConvTransposeSpec
     public ConvTransposePlan Plan(Shape input, string? layer = null)
     {
         var where = ConvSpec.Where(OpName(Rank), layer);
+        // A `with` expression skips the constructor: normalise (or reject) its per-dim lists first.
+        if (new[] { Kernel, Stride, Padding, OutputPadding, Dilation }.Any(list => list.Length != Rank))
+            return new ConvTransposeSpec(Rank, OutChannels, Kernel, Stride, Functional.Padding.Of([.. Padding]), OutputPadding, Dilation, Groups, Bias).Plan(input, layer);
         if (input.Rank != Rank + 2)
             throw new ShapeException($"{where}: input {input} has rank {input.Rank}; a {Rank}-d transposed conv takes N×C×{ConvSpec.SpatialNames(Rank)} (rank {Rank + 2}).");
         var (n, cIn) = (input[0], input[1]);
