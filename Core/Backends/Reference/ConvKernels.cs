@@ -3,14 +3,14 @@ using System.Runtime.CompilerServices;
 
 namespace Functional.Backends.Reference;
 
+// AggressiveOptimization: these are long loops called a few times per step, and tier-0 code would make the first
+// (often the only) call several times slower than the formulas need to be.
 /// <summary>
 /// The convolution family as the formulas of the design notes, over N×C×D×H×W buffers (1-d and 2-d are 3-d with
 /// unit leading dims). For output position o, kernel tap k and spatial dim: the input position read is
 /// i = o·s − p + k·d. Forward, backward-data and backward-filter are the three contractions of that one
 /// relation, each summing over the two indices it does not produce.
 /// </summary>
-// AggressiveOptimization: these are long loops called a few times per step, and tier-0 code would make the first
-// (often the only) call several times slower than the formulas need to be.
 public static class ConvKernels
 {
     /// <summary>
