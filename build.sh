@@ -34,9 +34,15 @@ case "${1:-}" in
     build
     exec scripts/test.sh "$@"
     ;;
+  mutants)
+    shift
+    build
+    exec scripts/mutants.sh "$@"
+    ;;
   ""|-h|--help)
     cat <<'USAGE'
 usage: ./build.sh test                 build in Release and run every test project
+       ./build.sh mutants              apply each mutant in mutants/ to a scratch copy and report which laws catch it
        ./build.sh <command> [args...]  run the functional command-line program (./build.sh --help for its commands)
 USAGE
     build >/dev/null
