@@ -3,7 +3,7 @@ namespace Functional.Data;
 /// <summary>
 /// An immutable labelled image dataset held as raw bytes: N samples of shape C×H×W (pixel values 0–255, row-major
 /// NCHW) and one label per sample. Keeping bytes rather than floats is what lets a 60,000-image training set live
-/// in 47 MB; <c>DataLoader</c> converts a few samples at a time into float batches.
+/// in 47 MB; <see cref="DataLoader"/> converts a few samples at a time into float batches.
 /// </summary>
 public sealed class Dataset
 {
@@ -89,7 +89,7 @@ public sealed class Dataset
     }
 
     /// <summary>Samples start..start+count−1 as an N×C×H×W tensor scaled to [0, 1] (for pictures and a
-    /// evaluation of a handful of samples; training goes through <c>DataLoader</c>).</summary>
+    /// evaluation of a handful of samples; training goes through <see cref="DataLoader"/>).</summary>
     public Tensor Images(int start, int count)
     {
         if (start < 0 || count < 0 || start + count > Count)
