@@ -97,7 +97,7 @@ public sealed class Dataset
         var size = SampleShape.Count;
         var data = new float[count * size];
         var src = pixels.AsSpan(start * size, count * size);
-        for (var i = 0; i < data.Length; i++) data[i] = src[i] * (1f / 255f);
+        for (var i = 0; i < data.Length; i++) data[i] = src[i] / 255f;   // as torchvision, so inputs match PyTorch bit for bit
         return Tensor.Wrap(SampleShape.WithBatch(count), data);
     }
 
