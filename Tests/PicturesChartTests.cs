@@ -75,6 +75,24 @@ public sealed class PicturesChartTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Activation_heat_map_shows_a_signed_edge_response_with_a_symmetric_colour_bar()
+    {
+        var test = Functional.Data.FashionMnist.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fashion-mnist-small")).Test;
+        var img = test.Images(1, 1).Span;   // a pullover: strong vertical edges at its sides
+        // The notes' vertical-edge detector [[1, 0, −1]] × 3, as a valid cross-correlation: 26×26 response.
+        var r = new float[26 * 26];
+        for (var y = 0; y < 26; y++)
+            for (var x = 0; x < 26; x++)
+                for (var dy = 0; dy < 3; dy++)
+                    r[y * 26 + x] += img[(y + dy) * 28 + x] - img[(y + dy) * 28 + x + 2];
+        var map = Tensor.FromArray(Shape.Of(26, 26), r);
+        var p = HeatMap.Render("vertical edges", map, cell: 10, colormap: Colormap.Diverging, symmetric: true);
+        RoundTrips(Picture.Row(16, ImageGrid.Render([new GridTile(test.Images(1, 1).Reshape(1, 28, 28), "input", 0, 1)], 1, zoom: 10), p), "edge.png");
+        Assert.True(CountColor(p, Colormap.Diverging(0.5)) > 26 * 10 * 10);    // flat regions respond with zero: white
+        Assert.Throws<ArgumentException>(() => HeatMap.Render("", Tensor.Zeros(Shape.Of(2, 2, 2))));
+    }
+
+    [Fact]
     public void Scatter_plot_labels_its_points()
     {
         var pts = new[]

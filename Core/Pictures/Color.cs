@@ -42,14 +42,27 @@ public static class Colormap
         new(40, 174, 128), new(94, 201, 98), new(173, 220, 48), new(253, 231, 37),
     ];
 
+    // ColorBrewer's RdBu reversed: blue for negative, white at the middle, red for positive.
+    private static readonly Rgb[] DivergingStops =
+    [
+        new(5, 48, 97), new(33, 102, 172), new(67, 147, 195), new(146, 197, 222), new(209, 229, 240), new(247, 247, 247),
+        new(253, 219, 199), new(244, 165, 130), new(214, 96, 77), new(178, 24, 43), new(103, 0, 31),
+    ];
+
     /// <summary>Viridis: dark purple (0) through teal to yellow (1). Values outside [0, 1] are clamped; NaN is grey.</summary>
-    public static Rgb Viridis(double t)
+    public static Rgb Viridis(double t) => Interpolate(ViridisStops, t);
+
+    /// <summary>Blue (0) through white (½) to red (1), for signed values such as filter weights and edge responses
+    /// (map zero to ½). Values outside [0, 1] are clamped; NaN is grey.</summary>
+    public static Rgb Diverging(double t) => Interpolate(DivergingStops, t);
+
+    private static Rgb Interpolate(Rgb[] stops, double t)
     {
         if (double.IsNaN(t)) return Rgb.Gray(128);
-        t = Math.Clamp(t, 0, 1) * (ViridisStops.Length - 1);
-        var i = Math.Min((int)t, ViridisStops.Length - 2);
+        t = Math.Clamp(t, 0, 1) * (stops.Length - 1);
+        var i = Math.Min((int)t, stops.Length - 2);
         var f = t - i;
-        Rgb a = ViridisStops[i], b = ViridisStops[i + 1];
+        Rgb a = stops[i], b = stops[i + 1];
         return new((byte)Math.Round(a.R + f * (b.R - a.R)), (byte)Math.Round(a.G + f * (b.G - a.G)), (byte)Math.Round(a.B + f * (b.B - a.B)));
     }
 
