@@ -67,6 +67,9 @@ public sealed record ConvSpec
     public ConvPlan Plan(Shape input, string? layer = null)
     {
         var where = Where(OpName(Rank), layer);
+        // A `with` expression skips the constructor: normalise (or reject) its per-dim lists first.
+        if (Kernel.Length != Rank || Stride.Length != Rank || Dilation.Length != Rank || !Enum.IsDefined(PaddingMode))
+            return new ConvSpec(Rank, OutChannels, Kernel, Stride, Padding, Dilation, Groups, Bias, PaddingMode).Plan(input, layer);
         if (input.Rank != Rank + 2)
             throw new ShapeException($"{where}: input {input} has rank {input.Rank}; a {Rank}-d conv takes N×C×{SpatialNames(Rank)} (rank {Rank + 2}).");
         var (n, cIn) = (input[0], input[1]);
@@ -121,6 +124,11 @@ public sealed record ConvSpec
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Rank, OutChannels, string.Join(",", Kernel), string.Join(",", Stride), Padding, string.Join(",", Dilation), Groups, (Bias, PaddingMode));
+
+    /// <summary>E.g. <c>Conv2d(16, kernel 5×5, stride 1×1, padding same, dilation 1×1, groups 1, bias, zeros)</c>.</summary>
+    public override string ToString() =>
+        $"{OpName(Rank)}({OutChannels}, kernel {string.Join("×", Kernel)}, stride {string.Join("×", Stride)}, padding {Padding}, " +
+        $"dilation {string.Join("×", Dilation)}, groups {Groups}, {(Bias ? "bias" : "no bias")}, {PaddingMode.ToString().ToLowerInvariant()})";
 
     // PyTorch's limits: reflect mirrors within the input (p < n); circular wraps at most once (p ≤ n).
     private void CheckFoldable(string where, string dim, int input, int before, int after)

@@ -69,6 +69,9 @@ public sealed record ConvTransposeSpec
     public ConvTransposePlan Plan(Shape input, string? layer = null)
     {
         var where = ConvSpec.Where(OpName(Rank), layer);
+        // A `with` expression skips the constructor: normalise (or reject) its per-dim lists first.
+        if (new[] { Kernel, Stride, Padding, OutputPadding, Dilation }.Any(list => list.Length != Rank))
+            return new ConvTransposeSpec(Rank, OutChannels, Kernel, Stride, Functional.Padding.Of([.. Padding]), OutputPadding, Dilation, Groups, Bias).Plan(input, layer);
         if (input.Rank != Rank + 2)
             throw new ShapeException($"{where}: input {input} has rank {input.Rank}; a {Rank}-d transposed conv takes N×C×{ConvSpec.SpatialNames(Rank)} (rank {Rank + 2}).");
         var (n, cIn) = (input[0], input[1]);
@@ -102,6 +105,11 @@ public sealed record ConvTransposeSpec
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Rank, OutChannels, string.Join(",", Kernel), string.Join(",", Stride),
         string.Join(",", Padding), string.Join(",", OutputPadding), string.Join(",", Dilation), (Groups, Bias));
+
+    /// <summary>E.g. <c>ConvTranspose2d(8, kernel 3×3, stride 2×2, padding 1×1, output padding 1×1, dilation 1×1, groups 1, bias)</c>.</summary>
+    public override string ToString() =>
+        $"{OpName(Rank)}({OutChannels}, kernel {string.Join("×", Kernel)}, stride {string.Join("×", Stride)}, padding {string.Join("×", Padding)}, " +
+        $"output padding {string.Join("×", OutputPadding)}, dilation {string.Join("×", Dilation)}, groups {Groups}, {(Bias ? "bias" : "no bias")})";
 
     private static string OpName(int rank) => rank is >= 1 and <= 3
         ? $"ConvTranspose{rank}d"

@@ -3,14 +3,14 @@ using System.Runtime.CompilerServices;
 
 namespace Functional.Backends.Reference;
 
+// AggressiveOptimization: these are long loops called a few times per step, and tier-0 code would make the first
+// (often the only) call several times slower than the formulas need to be.
 /// <summary>
 /// The convolution family as the formulas of the design notes, over N×C×D×H×W buffers (1-d and 2-d are 3-d with
 /// unit leading dims). For output position o, kernel tap k and spatial dim: the input position read is
 /// i = o·s − p + k·d. Forward, backward-data and backward-filter are the three contractions of that one
 /// relation, each summing over the two indices it does not produce.
 /// </summary>
-// AggressiveOptimization: these are long loops called a few times per step, and tier-0 code would make the first
-// (often the only) call several times slower than the formulas need to be.
 public static class ConvKernels
 {
     /// <summary>
@@ -56,6 +56,10 @@ public static class ConvKernels
     {
         Check(g, dx.Length, w.Length, dy.Length);
         var (inP, outP, kP) = (g.Input.Product, g.Output.Product, g.Kernel.Product);
+        // The correlation is separable per dim, so each dim's (tap, dy element) pairs are listed once up front.
+        var tapsD = FlippedTaps(g.Input.D, g.Kernel.D, g.Stride.D, g.Dilation.D, g.PadBefore.D, g.Output.D);
+        var tapsH = FlippedTaps(g.Input.H, g.Kernel.H, g.Stride.H, g.Dilation.H, g.PadBefore.H, g.Output.H);
+        var tapsW = FlippedTaps(g.Input.W, g.Kernel.W, g.Stride.W, g.Dilation.W, g.PadBefore.W, g.Output.W);
         for (var n = 0; n < g.Batch; n++)
             for (var ci = 0; ci < g.InChannels; ci++)
             {
@@ -72,7 +76,7 @@ public static class ConvKernels
                                 var co = group * g.OutPerGroup + j;
                                 var dyPlane = dy.Slice((n * g.OutChannels + co) * outP, outP);
                                 var wTaps = w.Slice((co * g.InPerGroup + ciInGroup) * kP, kP);
-                                sum += FlippedWindow(g, dyPlane, wTaps, id, ih, iw);
+                                sum += FlippedWindow(g, dyPlane, wTaps, tapsD[id], tapsH[ih], tapsW[iw]);
                             }
                             dxPlane[(id * g.Input.H + ih) * g.Input.W + iw] = sum;
                         }
@@ -146,28 +150,43 @@ public static class ConvKernels
         return sum;
     }
 
-    // Σ_k' dyₛ[i − (d(K−1)−p) + k'·d] · w[K−1−k']: the full correlation with the flipped kernel at input position i.
-    // dyₛ[t] is dy[t/s] when t is a multiple of s inside the output, and zero otherwise.
+    // Σ over the listed taps of dy[o] · w[k]: the full correlation with the flipped kernel at one input position.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T FlippedWindow<T>(in ConvGeometry g, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, int id, int ih, int iw)
+    private static T FlippedWindow<T>(in ConvGeometry g, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Tap[] tapsD, Tap[] tapsH, Tap[] tapsW)
         where T : IFloatingPointIeee754<T>
     {
         var sum = T.Zero;
-        for (var fd = 0; fd < g.Kernel.D; fd++)
-        {
-            if (!Dilated(id - (g.Dilation.D * (g.Kernel.D - 1) - g.PadBefore.D) + fd * g.Dilation.D, g.Stride.D, g.Output.D, out var od)) continue;
-            for (var fh = 0; fh < g.Kernel.H; fh++)
+        foreach (var (kd, od) in tapsD)
+            foreach (var (kh, oh) in tapsH)
             {
-                if (!Dilated(ih - (g.Dilation.H * (g.Kernel.H - 1) - g.PadBefore.H) + fh * g.Dilation.H, g.Stride.H, g.Output.H, out var oh)) continue;
                 var dyRow = dy.Slice((od * g.Output.H + oh) * g.Output.W, g.Output.W);
-                var wRow = w.Slice(((g.Kernel.D - 1 - fd) * g.Kernel.H + g.Kernel.H - 1 - fh) * g.Kernel.W, g.Kernel.W);
-                var t0 = iw - (g.Dilation.W * (g.Kernel.W - 1) - g.PadBefore.W);
-                for (var fw = 0; fw < wRow.Length; fw++)
-                    if (Dilated(t0 + fw * g.Dilation.W, g.Stride.W, dyRow.Length, out var ow))
-                        sum += dyRow[ow] * wRow[wRow.Length - 1 - fw];
+                var wRow = w.Slice((kd * g.Kernel.H + kh) * g.Kernel.W, g.Kernel.W);
+                foreach (var (kw, ow) in tapsW) sum += dyRow[ow] * wRow[kw];
             }
-        }
         return sum;
+    }
+
+    // A tap of the full correlation along one dim: kernel index K−1−k' (the flipped kernel read back in w's own
+    // order) and the dy element o found at position i − (d(K−1)−p) + k'·d of the stride-dilated dy.
+    private readonly record struct Tap(int Kernel, int Output);
+
+    // For each input position i along one dim, the taps k' whose position in the stride-dilated dy holds a real
+    // dy element: a multiple t = o·s of the stride with 0 ≤ o < output. The other taps read dyₛ's zeros.
+    private static Tap[][] FlippedTaps(int input, int kernel, int stride, int dilation, int padBefore, int output)
+    {
+        var fullPad = dilation * (kernel - 1) - padBefore;
+        var taps = new Tap[input][];
+        for (var i = 0; i < input; i++)
+        {
+            var list = new List<Tap>(kernel);
+            for (var kFlipped = 0; kFlipped < kernel; kFlipped++)
+            {
+                var t = i - fullPad + kFlipped * dilation;
+                if (t >= 0 && t % stride == 0 && t / stride < output) list.Add(new Tap(kernel - 1 - kFlipped, t / stride));
+            }
+            taps[i] = [.. list];
+        }
+        return taps;
     }
 
     // Σ_o x[o·s − p + k·d] · dy[o] for one kernel tap k of one channel pair.
@@ -195,14 +214,6 @@ public static class ConvKernels
             }
         }
         return sum;
-    }
-
-    // Position t of the stride-dilated dy holds dy[t/s] only when t is a multiple of s within the output.
-    private static bool Dilated(int t, int stride, int outputLength, out int o)
-    {
-        if (stride == 1) { o = t; return (uint)t < (uint)outputLength; }
-        o = t / stride;
-        return t >= 0 && t % stride == 0 && o < outputLength;
     }
 
     private static void Check(in ConvGeometry g, int xLength, int wLength, int yLength)
