@@ -25,6 +25,10 @@ internal static class ConformanceOps
     {
         var ops = new Dictionary<string, IConformanceOp>(StringComparer.Ordinal);
         ConvCases.Register(ops);
+        PoolCases.Register(ops);
+        ActivationCases.Register(ops);
+        LayerCases.Register(ops);
+        LeNetCases.Register(ops);
         return ops;
     }
 }

@@ -1,0 +1,49 @@
+using ExecutionContext = Functional.Backends.ExecutionContext;
+using Functional.Backends;
+
+namespace Functional.Ops;
+
+/// <summary>The gradients of a dense layer: input, weight (out×in) and bias (absent without one).</summary>
+public sealed record DenseGradients(Tensor Input, Tensor Weight, Tensor? Bias);
+
+/// <summary>
+/// Fully connected: y = x·Wᵀ + b with W of shape out×in, as PyTorch's Linear. x is N×in (or any …×in: the
+/// leading dims are rows). Backward: dx = dy·W, dW = dyᵀ·x, db = Σ over rows of dy.
+/// </summary>
+public static class Dense
+{
+    /// <summary>The input shape with its last dim replaced by the weight's out.</summary>
+    /// <exception cref="ShapeException">The shapes of x, W and b do not fit together.</exception>
+    public static Shape OutputShape(Shape input, Shape weight, Shape? bias = null, string? layer = null)
+    {
+        var where = LayerName.Of("Dense", layer);
+        if (weight.Rank != 2) throw new ShapeException($"{where}: weight {weight} must be out×in (rank 2).");
+        if (input.Rank < 1 || input[-1] != weight[1])
+            throw new ShapeException($"{where}: input {input} has {(input.Rank < 1 ? 0 : input[-1])} features but weight {weight} expects {weight[1]} (W is out×in).");
+        if (bias is not null && (bias.Rank != 1 || bias[0] != weight[0]))
+            throw new ShapeException($"{where}: bias {bias} must hold {weight[0]} values, one per output feature.");
+        return input.With(input.Rank - 1, weight[0]);
+    }
+
+    /// <summary>y = x·Wᵀ + b.</summary>
+    public static Tensor Forward(ExecutionContext ctx, Tensor x, Tensor w, Tensor? b = null, string? layer = null)
+    {
+        var y = SeamCalls.New(ctx, OutputShape(x.Shape, w.Shape, b?.Shape, layer));
+        int rows = x.Count / w.Shape[1], outs = w.Shape[0];
+        ctx.Backend.Gemm(new GemmGeometry(rows, outs, w.Shape[1], TransB: true), x.Storage, w.Storage, y.Storage);
+        return b is null ? y : SeamCalls.PerAxis(ctx, BinaryOp.Add, new AxisGeometry(rows, outs, 1), y, b);
+    }
+
+    /// <summary>dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.</summary>
+    public static DenseGradients Backward(ExecutionContext ctx, Tensor x, Tensor w, Tensor dy, bool hasBias = true, string? layer = null)
+    {
+        SeamCalls.CheckGradient(LayerName.Of("Dense", layer), dy, OutputShape(x.Shape, w.Shape, null, layer));
+        int rows = x.Count / w.Shape[1], outs = w.Shape[0], ins = w.Shape[1];
+        var dx = SeamCalls.New(ctx, x.Shape);
+        ctx.Backend.Gemm(new GemmGeometry(rows, ins, outs), dy.Storage, w.Storage, dx.Storage);
+        var dw = SeamCalls.New(ctx, w.Shape);
+        ctx.Backend.Gemm(new GemmGeometry(outs, ins, rows, TransA: true), dy.Storage, x.Storage, dw.Storage);
+        var db = hasBias ? SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, new AxisGeometry(rows, outs, 1), dy) : null;
+        return new DenseGradients(dx, dw, db);
+    }
+}
