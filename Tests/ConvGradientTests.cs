@@ -117,6 +117,24 @@ public class ConvGradientTests
         Assert.True(g.Input.AllClose(Conv.Backward(ctx, spec, x, TrueConvolution.Flip(w, 2), b, r).Input));
     }
 
+    [Fact]
+    public void Transposed_conv_is_the_adjoint_of_the_conv_with_the_same_weights()
+    {
+        // ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩ when the transposed conv undoes the conv's geometry (output padding picks the size).
+        var ctx = ExecutionContext.Reference;
+        var conv = new ConvSpec(2, 4, [3, 2], stride: [2, 3], padding: Padding.Of(1, 0), dilation: [1, 2], groups: 2, bias: false);
+        var transposed = new ConvTransposeSpec(2, 4, [3, 2], stride: [2, 3], padding: Padding.Of(1, 0), outputPadding: [1, 0], dilation: [1, 2], groups: 2, bias: false);
+        var x = Rand(Shape.Of(2, 4, 8, 9), 15);
+        var w = Rand(Shape.Of(4, 2, 3, 2), 16);
+        var y = Conv.Forward(ctx, conv, x, w);
+        var r = Rand(y.Shape, 17);
+        var back = ConvTranspose.Forward(ctx, transposed, r, w);
+        Assert.Equal(x.Shape, back.Shape);
+        var lhs = FiniteDifferences.Dot(ToDouble(y), ToDouble(r));
+        var rhs = FiniteDifferences.Dot(ToDouble(x), ToDouble(back));
+        Assert.True(Math.Abs(lhs - rhs) <= 1e-4 * Math.Max(1, Math.Abs(lhs)), $"⟨conv(x), r⟩ = {lhs} but ⟨x, convᵀ(r)⟩ = {rhs}");
+    }
+
     private static Tensor Rand(Shape s, long seed) => ToTensor(s, FiniteDifferences.Random(s.Count, seed));
 
     private static void AgreesWithFloatOp(ConvPlan plan, double[] x, double[] w, double[] b, double[] r, (double[] Dx, double[] Dw, double[] Db) grads, ConvSpec spec)

@@ -51,31 +51,20 @@ public static class ConvTranspose
         return plan;
     }
 
-    // The bias is added, and its gradient summed, by a depthwise 1×1 conv with unit weights over the output: the
-    // conv entries of the seam already carry a bias, and 1·y + b is exact.
+    // Our output is N × C_out × spatial: the bias broadcasts along the channel axis, and its gradient sums the rest.
+    private static AxisGeometry Channels(in ConvGeometry g) => new(g.Batch, g.InChannels, g.Input.Product);
+
     private static TensorStorage AddBias(ExecutionContext ctx, in ConvGeometry g, TensorStorage y, TensorStorage bias)
     {
-        var (identity, ones) = Identity(ctx, g);
         var biased = ctx.Backend.Allocate(g.InputLength);
-        ctx.Backend.ConvForward(identity, y, ones, bias, biased);
+        ctx.Backend.Binary(BinaryOp.Add, Channels(g), y, bias, bPerAxis: true, biased);
         return biased;
     }
 
     private static TensorStorage BiasGradient(ExecutionContext ctx, in ConvGeometry g, TensorStorage dy)
     {
-        var (identity, _) = Identity(ctx, g);
         var db = ctx.Backend.Allocate(g.InChannels);
-        ctx.Backend.ConvBackwardFilter(identity, dy, dy, ctx.Backend.Allocate(g.InChannels), db);
+        ctx.Backend.Reduce(ReduceOp.Sum, Channels(g), dy, keepAxis: true, db);
         return db;
-    }
-
-    // Over our output (the underlying conv's input): C channels, groups = C, kernel 1, output = input.
-    private static (ConvGeometry Geometry, TensorStorage Ones) Identity(ExecutionContext ctx, in ConvGeometry g)
-    {
-        var c = g.InChannels;
-        var one = Dims3.All(1);
-        var identity = new ConvGeometry(g.Rank, g.Batch, c, c, c, g.Input, one, one, one, new Dims3(0, 0, 0), g.Input);
-        var ones = Tensor.Ones(Shape.Of(c, 1, 1)).Storage;
-        return (identity, ones);
     }
 }
