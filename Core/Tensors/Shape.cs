@@ -81,6 +81,12 @@ public sealed class Shape : IEquatable<Shape>
     /// <summary>The extent of dimension <paramref name="axis"/>; negative axes count from the end.</summary>
     public int this[int axis] => dims[Axis(axis)];
 
+    /// <summary>
+    /// The extent at an index such as <c>^1</c> (the last dimension). Declared explicitly because C# would
+    /// otherwise build <c>^1</c> from <see cref="Count"/>, the element count, not the rank.
+    /// </summary>
+    public int this[Index axis] => dims[axis.GetOffset(Rank)];
+
     /// <summary>Normalises a possibly negative axis and checks it is in range.</summary>
     public int Axis(int axis)
     {
