@@ -39,6 +39,16 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void One_cycle_matches_torch_OneCycleLR_step_by_step()
+    {
+        // tools/torch_optim_cases.py: OneCycleLR(max_lr=0.01, total_steps=10), the lr before each of the 10 steps.
+        double[] torch = [0.0004, 0.0052, 0.01, 0.00950484632013, 0.0081174565395, 0.00611262021936, 0.00388741978064,
+            0.0018825834605, 0.000495193679865, 4e-08];
+        var s = Schedule.OneCycle(0.01, 10);
+        for (var i = 0; i < torch.Length; i++) Assert.True(Math.Abs(s.At(i) - torch[i]) < 1e-13, $"step {i}: {s.At(i)} vs torch {torch[i]}");
+    }
+
+    [Fact]
     public void Constant_is_constant() => Assert.Equal(0.003, Schedule.Constant(0.003).At(123_456));
 
     [Fact]
