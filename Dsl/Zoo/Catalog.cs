@@ -30,5 +30,5 @@ public static class Catalog
     /// <exception cref="ArgumentException">No model has that name; the message lists the names.</exception>
     public static ZooEntry Get(string name) =>
         Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"No zoo model is called '{name}'; choose one of {string.Join(", ", Entries.Select(e => e.Name))}.", nameof(name));
+        ?? throw new ArgumentException($"No zoo model is called '{name}'; choose one of {string.Join(", ", Entries.Select(e => e.Name))}.");
 }

@@ -50,7 +50,7 @@ public sealed class ModelSummary
     public IReadOnlyList<ReceptiveField> FinalField => Rows.Count == 0 ? [] : Rows[^1].Field;
 
     /// <summary>The warnings, one per layer that has one, prefixed by its path.</summary>
-    public IEnumerable<string> Warnings => Rows.Where(r => r.Warning is not null).Select(r => $"layer {r.Index} ({r.Layer}): {r.Warning}");
+    public IEnumerable<string> Warnings => Rows.Where(r => r.Warning is not null).Select(r => $"{new Site(r.Path, r.Index).Describe(r.Layer)}: {r.Warning}");
 
     /// <summary>The table, totals and warnings as text.</summary>
     public override string ToString()
