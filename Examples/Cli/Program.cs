@@ -20,6 +20,7 @@ public static class Program
             VersionCommand.Create(),
             ShapesCommand.Create(),
             ConformanceCommand.Create(),
+            PicturesCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);
