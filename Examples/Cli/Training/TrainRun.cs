@@ -56,7 +56,7 @@ internal static class TrainRun
             catch (NonFiniteTrainingException e)
             {
                 progress.End();
-                logger.LogError("{Message}", e.Message);
+                stderr.WriteLine($"error: {e.Message}");
                 return 1;
             }
             // After an early stop the returned model is the best epoch's, not the last one's.
