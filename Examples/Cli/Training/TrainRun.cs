@@ -56,6 +56,7 @@ internal static class TrainRun
             catch (NonFiniteTrainingException e)
             {
                 progress.End();
+                if (!Directory.EnumerateFileSystemEntries(runDir).Any()) Directory.Delete(runDir);   // nothing worth keeping
                 stderr.WriteLine($"error: {e.Message}");
                 return 1;
             }
