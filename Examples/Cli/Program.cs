@@ -21,6 +21,7 @@ public static class Program
             ShapesCommand.Create(),
             ConformanceCommand.Create(),
             PicturesCommand.Create(),
+            EvaluateCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);
