@@ -75,7 +75,7 @@ public static partial class Layers
     public static Layer Named(string name, Layer layer) => new Named(name, layer);
 
     /// <summary>The layers one after another: the same as chaining them with <see cref="Layer.Then"/>.</summary>
-    public static Layer Sequential(params IEnumerable<Layer> layers) => Chain.Of(layers);
+    public static Layer Sequential(params Layer[] layers) => Chain.Of(layers);
 
     private static PerDim? Given(PerDim p) => p.IsGiven ? p : null;
 }

@@ -53,6 +53,11 @@ public abstract record Layer
         return trace.Rows;
     }
 
+    /// <summary>A torchinfo-style table for a per-sample <paramref name="input"/>, from shapes alone: per layer the
+    /// path, type, output shape, parameters, mult-adds and receptive field, then totals and warnings.</summary>
+    /// <exception cref="ShapeException">Some layer does not fit its input.</exception>
+    public Summary.ModelSummary Summary(Shape input) => Network.Summary.ModelSummary.Of(this, input);
+
     /// <summary>This layer followed by <paramref name="next"/>, as one flat chain (nested chains are spliced in,
     /// so <c>a.Then(b).Then(c)</c> equals <c>a.Then(b.Then(c))</c> and numbers its layers 0, 1, 2).</summary>
     public Layer Then(Layer next) => Chain.Of(this, next);

@@ -20,6 +20,7 @@ public static class Program
             VersionCommand.Create(),
             ShapesCommand.Create(),
             ConformanceCommand.Create(),
+            SummaryCommand.Create(),
             PicturesCommand.Create(),
             EvaluateCommand.Create(),
         };
