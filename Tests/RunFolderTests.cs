@@ -22,7 +22,7 @@ public sealed class ShortRun : IDisposable
         var splits = FashionMnist.Load(Data);
         Test = splits.Test;
         Normalization = Normalization.Of(splits.Train);
-        Model = KnownArchitectures.LeNet5().Init(Shape.Image(1, 28, 28), seed: 3);
+        Model = Functional.Dsl.Zoo.LeNet.Modern().Init(Shape.Image(1, 28, 28), seed: 3);
         var loader = DataLoader.Over(splits.Train, 25).Normalized(Normalization).Shuffled(Key.FromSeed(4));
         for (var epoch = 0; epoch < 2; epoch++)
         {
