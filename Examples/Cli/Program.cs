@@ -23,6 +23,7 @@ public static class Program
             SummaryCommand.Create(),
             PicturesCommand.Create(),
             TrainCommand.Create(),
+            EvaluateCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);
