@@ -82,25 +82,41 @@ public class IoInterchangeTests
     }
 
     [Fact]
-    public void Library_checkpoint_loaded_by_pytorch_gives_the_library_logits()
+    public void PyTorch_lenet5_with_batch_norm_loads_with_its_running_statistics_and_predicts_pytorch_logits()
     {
-        var file = Path.Combine(Dir, "functional-lenet5.safetensors");
-        var loaded = ModelCheckpoint.Load(file, IoModelCheckpointTests.LeNet5());
+        var model = ModelCheckpoint.Load(Path.Combine(Dir, "lenet5-bn.safetensors"), IoModelCheckpointTests.LeNet5Bn(), Shape.Image(1, 28, 28)).Model;
+        Assert.Equal(["1.running_mean", "1.running_var", "5.running_mean", "5.running_var"], model.State.Paths);
+        var expected = SafeTensors.Load(Path.Combine(Dir, "lenet5-bn-expected.safetensors")).Tensors["logits"];
+        var logits = model.Predict(Inputs);
+        Assert.True(logits.MaxAbsDiff(expected) <= 1e-5f, $"max |ours − PyTorch| = {logits.MaxAbsDiff(expected)}");
+    }
+
+    [Theory]
+    [InlineData("functional-lenet5", false)]
+    [InlineData("functional-lenet5-bn", true)]
+    public void Library_checkpoint_loaded_by_pytorch_gives_the_library_logits(string name, bool bn)
+    {
+        var file = Path.Combine(Dir, name + ".safetensors");
+        var loaded = ModelCheckpoint.Load(file, bn ? IoModelCheckpointTests.LeNet5Bn() : IoModelCheckpointTests.LeNet5());
         Assert.Equal("Functional", loaded.Metadata["source"]);
-        var torch = SafeTensors.Load(Path.Combine(Dir, "functional-lenet5-torch-logits.safetensors"));
+        var torch = SafeTensors.Load(Path.Combine(Dir, name + "-torch-logits.safetensors"));
         Assert.StartsWith("PyTorch", torch.Metadata["source"]);
         var logits = loaded.Model.Predict(Inputs);
         Assert.True(logits.MaxAbsDiff(torch.Tensors["logits"]) <= 1e-5f, $"max |ours − PyTorch| = {logits.MaxAbsDiff(torch.Tensors["logits"])}");
     }
 
-    [Fact]
-    public void Todays_writer_produces_the_tensor_layout_pytorch_accepted()
+    [Theory]
+    [InlineData("functional-lenet5", false)]
+    [InlineData("functional-lenet5-bn", true)]
+    public void Todays_writer_produces_the_tensor_layout_pytorch_accepted(string name, bool bn)
     {
         // PyTorch loaded the committed file strictly; the writer must still produce the same names, order, dtypes,
         // shapes and data bytes (metadata may change), or the reverse direction is no longer proven.
-        var committed = Path.Combine(Dir, "functional-lenet5.safetensors");
+        var committed = Path.Combine(Dir, name + ".safetensors");
         var resaved = Path.Combine(Directory.CreateTempSubdirectory("interchange").FullName, "again.safetensors");
-        ModelCheckpoint.Save(resaved, ModelCheckpoint.Load(committed, IoModelCheckpointTests.LeNet5()).Model);
+        var counter = bn ? (long)SafeTensors.Load(committed).Tensors["1.num_batches_tracked"].Span[0] : 0;
+        ModelCheckpoint.Save(resaved, ModelCheckpoint.Load(committed, bn ? IoModelCheckpointTests.LeNet5Bn() : IoModelCheckpointTests.LeNet5()).Model,
+            batchesTracked: counter);
         var (a, b) = (SafeTensors.Load(committed), SafeTensors.Load(resaved));
         Assert.Equal(a.Tensors.Keys, b.Tensors.Keys);
         Assert.Equal(a.DTypes, b.DTypes);

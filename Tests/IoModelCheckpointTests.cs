@@ -17,6 +17,20 @@ public sealed class IoModelCheckpointTests : IDisposable
         Sequential(Conv(6, 5, padding: 2), activation ?? ReLU, MaxPool(2), Conv(16, 5), activation ?? ReLU, MaxPool(2),
             Flatten, Dense(hidden), ReLU, Dense(84), ReLU, Dense(10));
 
+    /// <summary>LeNet-5 with a batch norm after each conv, numbered as tools/make_fixture.py's lenet5(bn=True).</summary>
+    internal static Layer LeNet5Bn() =>
+        Sequential(Conv(6, 5, padding: 2), BatchNorm, ReLU, MaxPool(2), Conv(16, 5), BatchNorm, ReLU, MaxPool(2),
+            Flatten, Dense(120), ReLU, Dense(84), ReLU, Dense(10));
+
+    /// <summary>A LeNet-5-BN whose running statistics have seen <paramref name="batches"/> training batches.</summary>
+    internal static Model TrainedStatistics(int seed, int batches)
+    {
+        var model = LeNet5Bn().Init(Input, seed);
+        for (var i = 0; i < batches; i++)
+            model = model.WithState(model.Forward(Tensor.Uniform(Shape.Images(8, 1, 28, 28), Random.Key.FromSeed(seed + i)), Random.Key.FromSeed(i)).State);
+        return model;
+    }
+
     private static readonly Shape Input = Shape.Image(1, 28, 28);
 
     private string PathOf(string name) => Path.Combine(dir, name);
@@ -39,6 +53,23 @@ public sealed class IoModelCheckpointTests : IDisposable
         Assert.StartsWith("Conv", loaded.Metadata[ModelCheckpoint.LayersKey]);
         var x = Tensor.Uniform(Shape.Images(3, 1, 28, 28), Random.Key.FromSeed(1));
         Assert.Equal(Bits(model.Predict(x)), Bits(loaded.Model.Predict(x)));
+    }
+
+    [Fact]
+    public void Batch_norm_state_is_saved_as_pytorch_names_it_with_an_int64_batch_counter()
+    {
+        var model = TrainedStatistics(seed: 5, batches: 3);
+        ModelCheckpoint.Save(PathOf("bn.safetensors"), model, batchesTracked: 3);
+        var file = SafeTensors.Load(PathOf("bn.safetensors"));
+        Assert.Equal(["1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"], file.Tensors.Keys.Where(k => k.StartsWith("1.")));
+        Assert.Equal("I64", file.DTypes["5.num_batches_tracked"]);
+        Assert.Equal(3f, file.Tensors["5.num_batches_tracked"].Span[0]);
+        Assert.Equal(Shape.Scalar, file.Tensors["5.num_batches_tracked"].Shape);
+
+        var loaded = ModelCheckpoint.Load(PathOf("bn.safetensors"), LeNet5Bn()).Model;
+        Assert.Equal(model.State.Paths, loaded.State.Paths);
+        foreach (var leaf in model.State) Assert.Equal(Bits(leaf.Value), Bits(loaded.State[leaf.Path]));
+        Assert.NotEqual(0f, loaded.State["1.running_mean"].Span[0]);
     }
 
     [Fact]
@@ -101,7 +132,7 @@ public sealed class IoModelCheckpointTests : IDisposable
         ModelCheckpoint.Save(path, first);
         var crash = new IOException("simulated power cut before the rename");
         var thrown = Assert.Throws<IOException>(() =>
-            ModelCheckpoint.Save(path, LeNet5().Init(Input, seed: 2), null, null, null, _ => throw crash));
+            ModelCheckpoint.Save(path, LeNet5().Init(Input, seed: 2), null, null, 0, null, _ => throw crash));
         Assert.Same(crash, thrown);
         var loaded = ModelCheckpoint.Load(path, LeNet5());
         Assert.Equal(Bits(first.Parameters["0.weight"]), Bits(loaded.Model.Parameters["0.weight"]));

@@ -28,11 +28,13 @@ public static class ModelCheckpoint
     /// <param name="name">A short architecture name for the metadata, e.g. <c>lenet5</c>.</param>
     /// <param name="metadata">Further strings to store (epoch, accuracy, normalisation); they may not reuse the keys above.</param>
     /// <exception cref="ArgumentException">A metadata key collides with one the checkpoint writes itself.</exception>
-    public static void Save(string path, Model model, string? name = null, IReadOnlyDictionary<string, string>? metadata = null) =>
-        Save(path, model, name, metadata, null, null);
+    /// <param name="batchesTracked">PyTorch's <c>num_batches_tracked</c>, written for every batch norm whose state
+    /// lacks it: the number of training-mode batches the statistics have seen (in a training run, the optimizer steps).</param>
+    public static void Save(string path, Model model, string? name = null, IReadOnlyDictionary<string, string>? metadata = null, long batchesTracked = 0) =>
+        Save(path, model, name, metadata, batchesTracked, null, null);
 
     /// <summary>The test seam of <see cref="AtomicFile"/>: fail mid-write or between write and rename.</summary>
-    internal static void Save(string path, Model model, string? name, IReadOnlyDictionary<string, string>? metadata,
+    internal static void Save(string path, Model model, string? name, IReadOnlyDictionary<string, string>? metadata, long batchesTracked,
         Func<Stream, Stream>? wrap, Action<string>? beforeRename)
     {
         var meta = new OrderedDictionary<string, string>
@@ -46,11 +48,12 @@ public static class ModelCheckpoint
                 throw new ArgumentException($"ModelCheckpoint.Save: the metadata key '{key}' is written by the checkpoint itself; choose another.", nameof(metadata));
         var tensors = new OrderedDictionary<string, Tensor>();
         var dtypes = new Dictionary<string, string>();
-        foreach (var leaf in StateDictOrder(model))
+        var counter = Tensor.Scalar(batchesTracked);
+        foreach (var leaf in StateDictOrder(model, counter))
         {
             tensors.Add(leaf.Path, leaf.Value);
             // PyTorch counts batches in int64 and refuses a float counter under load_state_dict(strict=True).
-            if (leaf.Path == "num_batches_tracked" || leaf.Path.EndsWith(".num_batches_tracked", StringComparison.Ordinal)) dtypes[leaf.Path] = "I64";
+            if (IsCounter(leaf.Path)) dtypes[leaf.Path] = "I64";
         }
         SafeTensors.Save(path, tensors, meta, dtypes, wrap, beforeRename);
     }
@@ -64,7 +67,11 @@ public static class ModelCheckpoint
     {
         var expected = new Dictionary<string, Shape>();
         foreach (var leaf in template.Parameters.Concat(template.State)) expected[leaf.Path] = leaf.Value.Shape;
-        var file = SafeTensors.Load(path, expected);
+        var file = SafeTensors.Load(path);
+        // The model keeps no batch counter (it only matters to PyTorch's momentum=None averaging): accept PyTorch's.
+        foreach (var module in BatchNormModules(template.State))
+            if (file.Tensors.ContainsKey(Counter(module)) && !expected.ContainsKey(Counter(module))) expected[Counter(module)] = Shape.Scalar;
+        SafeTensors.Check(path, file, expected);
         if (file.Metadata.TryGetValue(InputShapeKey, out var input) && input != string.Join(",", template.InputShape.Dims))
             throw SafeTensorsHeader.Error(path, $"was saved for input shape {input.Replace(",", "×")} but the model takes {template.InputShape}.");
         var layers = Layers(template.Architecture, template.InputShape);
@@ -93,16 +100,32 @@ public static class ModelCheckpoint
     /// <summary>The layer descriptions in order, joined by arrows: what the metadata records and Load compares.</summary>
     public static string Layers(Layer architecture, Shape input) => string.Join(" → ", architecture.Trace(input).Select(r => r.Layer));
 
-    // PyTorch's state_dict lists each module's parameters, then its buffers, module by module.
-    private static IEnumerable<TensorLeaf> StateDictOrder(Model model)
+    // PyTorch's state_dict lists each module's parameters, then its buffers, module by module; a batch norm's
+    // buffers end with num_batches_tracked.
+    private static IEnumerable<TensorLeaf> StateDictOrder(Model model, Tensor counter)
     {
         var all = model.Parameters.Concat(model.State).ToList();
+        foreach (var module in BatchNormModules(model.State))
+            if (!model.State.Contains(Counter(module)))
+                all.Insert(all.FindIndex(l => l.Path == Join(module, "running_var")) + 1, new TensorLeaf(Counter(module), counter));
         var firstSeen = new Dictionary<string, int>();
         foreach (var leaf in all) firstSeen.TryAdd(Module(leaf.Path), firstSeen.Count);
         return all.Select((leaf, i) => (leaf, i)).OrderBy(p => firstSeen[Module(p.leaf.Path)]).ThenBy(p => p.i).Select(p => p.leaf);
 
         static string Module(string path) => path.LastIndexOf('.') is var dot and >= 0 ? path[..dot] : "";
     }
+
+    // Modules whose state holds running_mean and running_var ("" for a lone batch norm).
+    private static IEnumerable<string> BatchNormModules(TensorTree state) =>
+        state.Paths.Where(p => p == "running_var" || p.EndsWith(".running_var", StringComparison.Ordinal))
+            .Select(p => p[..Math.Max(p.Length - ".running_var".Length, 0)])
+            .Where(m => state.Contains(Join(m, "running_mean")));
+
+    private static string Counter(string module) => Join(module, "num_batches_tracked");
+
+    private static bool IsCounter(string path) => path == "num_batches_tracked" || path.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
+
+    private static string Join(string module, string name) => module.Length == 0 ? name : $"{module}.{name}";
 
     private static Shape ParseShape(string path, string text)
     {

@@ -22,6 +22,8 @@ public static class Program
             ConformanceCommand.Create(),
             SummaryCommand.Create(),
             PicturesCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
             VariantsCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };

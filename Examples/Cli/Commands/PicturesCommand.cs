@@ -44,16 +44,16 @@ internal static class PicturesCommand
         return command;
     }
 
-    /// <summary>The test split from <paramref name="explicitDirectory"/>, or else the Debian folder, or else (with a
-    /// note on <paramref name="log"/>) the repository's small fixture.</summary>
+    /// <summary>The test split from <paramref name="explicitDirectory"/>, or else the Debian folder, or else (when
+    /// <paramref name="allowFixture"/>, with a note on <paramref name="log"/>) the repository's small fixture.</summary>
     /// <exception cref="UsageException">No usable folder; the message says how to get the files.</exception>
-    internal static Dataset LoadTest(string? explicitDirectory, TextWriter log)
+    internal static Dataset LoadTest(string? explicitDirectory, TextWriter log, bool allowFixture = true)
     {
         var dir = explicitDirectory ?? FashionMnist.DebianDirectory;
         if (!HasTest(dir))
         {
             var missing = $"{dir} does not hold {FashionMnist.TestImages} and {FashionMnist.TestLabels}";
-            if (explicitDirectory is not null || !HasTest(FixtureDirectory))
+            if (explicitDirectory is not null || !allowFixture || !HasTest(FixtureDirectory))
                 throw new UsageException($"{missing}. Install them with 'apt-get install -y dataset-fashion-mnist', or point --data at a folder holding them.");
             log.WriteLine($"note: {missing} (apt-get install -y dataset-fashion-mnist); using the small test set in {FixtureDirectory} instead.");
             dir = FixtureDirectory;
