@@ -63,7 +63,7 @@ public sealed record Sweep
     /// <paramref name="train"/> function) a model initialised from <paramref name="seed"/> on
     /// <paramref name="context"/>, its probe values, and its training outcome.
     /// </summary>
-    /// <param name="train">Trains an initialised model and reports the outcome (e.g. <c>SweepTraining.Create</c>);
+    /// <param name="train">Trains an initialised model and reports the outcome (e.g. <c>SweepTraining.Fit</c>);
     /// null for static figures and probes only.</param>
     /// <param name="progress">Told when each variant begins.</param>
     public SweepReport Run(int seed = 0, ExecutionContext? context = null, Func<Variant, Model, TrainingOutcome>? train = null,
