@@ -66,13 +66,16 @@ class Ours:
         if not ready.startswith("ready"):
             sys.exit(f"bench: the benchmark process did not start ({ready!r})")
 
-    def time(self, line):
+    def ask(self, line):
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline().strip()
         if not answer or answer.startswith("error"):
             sys.exit(f"bench: '{line}' failed: {answer}")
-        return float(answer)
+        return answer
+
+    def time(self, line):
+        return float(self.ask(line))
 
     def close(self):
         self.proc.stdin.write("quit\n")
@@ -154,7 +157,9 @@ def main():
             if line in theirs:
                 times[line][1].append(median_ms(theirs[line], args.seconds))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    memory = ours.ask("memory lenet 64")
     ours.close()
+    print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
     report(times, torch, args.threads)
 
 

@@ -51,6 +51,7 @@ internal static unsafe class DepthwiseKernels
 
     // Walks every (output row, tap) pair whose input row exists, with the valid output columns of each tap.
     // Forward: out += w·x; backward-data: x += w·out (into dx); backward-filter: w += Σ out·x (into dw).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Visit(in ConvGeometry g, float* xPlane, float* outPlane, float* taps, Direction dir)
     {
         var (sW, W, oW) = (g.Stride.W, g.Input.W, g.Output.W);
