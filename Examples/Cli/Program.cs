@@ -21,7 +21,9 @@ public static class Program
             ShapesCommand.Create(),
             ConformanceCommand.Create(),
             SummaryCommand.Create(),
+            PicturesCommand.Create(),
             TrainCommand.Create(),
+            EvaluateCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);

@@ -1,0 +1,47 @@
+using Functional.Data;
+using Functional.Network;
+
+namespace Functional.Cli.Evaluation;
+
+/// <summary>A model's results on a labelled set.</summary>
+/// <param name="Count">Samples evaluated.</param>
+/// <param name="Correct">Samples whose largest logit is at their label (the first of equal largest logits wins).</param>
+/// <param name="Loss">Mean cross-entropy over all samples.</param>
+/// <param name="Confusion">[true class, predicted class] counts.</param>
+internal sealed record EvaluationResult(int Count, int Correct, double Loss, int[,] Confusion)
+{
+    /// <summary>Correct / Count.</summary>
+    public double Accuracy => (double)Correct / Count;
+}
+
+/// <summary>Runs a classifier over a dataset in inference mode, batch by batch, in the dataset's order.</summary>
+internal static class Evaluator
+{
+    /// <summary>Accuracy, mean loss and confusion matrix of <paramref name="model"/> on <paramref name="data"/>,
+    /// normalised as in training.</summary>
+    /// <exception cref="ArgumentException">The model's outputs do not match the dataset's classes.</exception>
+    public static EvaluationResult Run(Model model, Dataset data, Normalization normalization, int batchSize = 500)
+    {
+        if (model.OutputShape != Shape.Of(data.Classes))
+            throw new ArgumentException($"The model outputs {model.OutputShape} but the dataset has {data.Classes} classes.");
+        var k = data.Classes;
+        var confusion = new int[k, k];
+        int correct = 0;
+        var lossSum = 0.0;
+        foreach (var batch in DataLoader.Over(data, batchSize).Normalized(normalization).Epoch(0))
+        {
+            var logits = model.Predict(batch.Images);
+            lossSum += (double)Loss.CrossEntropy.Compute(model.Context, logits, batch.Labels).Value * batch.Count;
+            var v = logits.Span;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var best = 0;
+                for (var j = 1; j < k; j++)
+                    if (v[i * k + j] > v[i * k + best]) best = j;
+                confusion[batch.Labels[i], best]++;
+                if (best == batch.Labels[i]) correct++;
+            }
+        }
+        return new(data.Count, correct, lossSum / data.Count, confusion);
+    }
+}
