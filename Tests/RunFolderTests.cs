@@ -151,6 +151,15 @@ public class RunFolderTests(ShortRun run) : IClassFixture<ShortRun>
     }
 
     [Fact]
+    public void Epoch_axes_tick_whole_epochs_only()
+    {
+        Assert.Equal([1.0, 2.0], Functional.Pictures.Axis.Nice(1, 2, 8, whole: true).Ticks);
+        Assert.Equal([0.0, 1.0, 2.0], Functional.Pictures.Axis.Nice(1, 1, 8, whole: true).Ticks);   // a one-epoch run
+        Assert.All(Functional.Pictures.Axis.Nice(1, 37, 8, whole: true).Ticks, t => Assert.Equal(Math.Round(t), t));
+        Assert.Equal("2", Functional.Pictures.Axis.Nice(1, 2, 8, whole: true).Label(2));
+    }
+
+    [Fact]
     public void A_colour_prints_its_channels()
     {
         Assert.Equal("Rgb(214, 96, 77)", new Functional.Pictures.Rgb(214, 96, 77).ToString());   // the generated one recursed forever
