@@ -20,9 +20,9 @@ public static partial class Layers
     /// <summary>A pointwise (1×1) convolution: mixes channels at each position.</summary>
     public static Layer Pointwise(int filters, bool bias = true) => new ConvLayer(filters, 1, default, default, default, 1, bias);
 
-    /// <summary>A depthwise-separable convolution: <see cref="DepthwiseConv"/> then <see cref="Pointwise"/> (two layers of a chain).</summary>
+    /// <summary>A depthwise-separable convolution: <see cref="DepthwiseConv"/> without bias, then <see cref="Pointwise"/> (with one unless <paramref name="bias"/> is false); two positions of a chain.</summary>
     public static Layer SeparableConv(int filters, PerDim kernel, PerDim stride = default, Padding padding = default, PerDim dilation = default, bool bias = true) =>
-        DepthwiseConv(kernel, stride, padding, dilation, bias: bias).Then(Pointwise(filters, bias));
+        DepthwiseConv(kernel, stride, padding, dilation, bias: false).Then(Pointwise(filters, bias));
 
     /// <summary>A locally connected 2-d layer: a conv whose weights differ at every output position.</summary>
     public static Layer LocallyConnected(int filters, PerDim kernel, PerDim stride = default, PerDim padding = default, PerDim dilation = default, bool bias = true) =>

@@ -112,20 +112,34 @@ public class BackendAgreementOps
             return Close($"softmax log={log} {g}", Read(yr), Read(yc), g.Axis) && Close("softmax backward", Read(dr), Read(dc), g.Axis);
         }).Check(Seeded(150, 98));
 
+    // Max, average and adaptive pooling with stride, padding, dilation and ceil mode, over 2-d and 3-d planes.
     private static Gen<(PoolGeometry G, long Seed)> Pools() =>
         from kind in Gen.Elements(PoolKind.Max, PoolKind.Average, PoolKind.AdaptiveAverage)
         from k in Gen.Choose(1, 3)
         from s in Gen.Choose(1, 3)
         from p in Gen.Choose(0, k / 2)
-        from h in Gen.Choose(k, 12)
-        from w in Gen.Choose(k, 12)
+        from dil in kind == PoolKind.Max ? Gen.Choose(1, 2) : Gen.Constant(1)
+        from ceil in Gen.Elements(false, true)
+        from depth in Gen.Elements(1, 1, 3)
+        from h in Gen.Choose(k * dil, 12)
+        from w in Gen.Choose(k * dil, 12)
         from planes in Gen.Choose(1, 40)
         from include in Gen.Elements(false, true)
         from seed in Gen.Choose(0, 1_000_000)
-        let oh = kind == PoolKind.AdaptiveAverage ? Math.Max(1, h / 2) : (h + 2 * p - k) / s + 1
-        let ow = kind == PoolKind.AdaptiveAverage ? Math.Max(1, w / 3) : (w + 2 * p - k) / s + 1
-        select (new PoolGeometry(2, kind, planes, new Dims3(1, h, w), new Dims3(1, k, k), new Dims3(1, s, s), new Dims3(1, 1, 1),
-            new Dims3(0, p, p), new Dims3(1, oh, ow), include), (long)seed);
+        let kd = depth == 1 ? 1 : k
+        let pd = depth == 1 ? 0 : p
+        let size = (Func<int, int, int, int>)((i, kk, pp) => kind == PoolKind.AdaptiveAverage
+            ? Math.Max(1, i * 2 / 3) : ShapeRules.PoolOutputSize(i, kk, s, pp, dil, ceil))
+        where kind == PoolKind.AdaptiveAverage
+              || (Reads(depth, kd, s, pd, dil, ceil) && Reads(h, k, s, p, dil, ceil) && Reads(w, k, s, p, dil, ceil))
+        select (new PoolGeometry(depth == 1 ? 2 : 3, kind, planes, new Dims3(depth, h, w), new Dims3(kd, k, k), new Dims3(depth == 1 ? 1 : s, s, s),
+            new Dims3(depth == 1 ? 1 : dil, dil, dil), new Dims3(pd, p, p), new Dims3(size(depth, kd, pd), size(h, k, p), size(w, k, p)), include),
+            (long)seed);
+
+    // Every window must read at least one input element (the pooling spec rejects the others).
+    private static bool Reads(int i, int k, int s, int p, int d, bool ceil) =>
+        ShapeRules.PoolOutputSize(i, k, s, p, d, ceil) >= 1 && Enumerable.Range(0, ShapeRules.PoolOutputSize(i, k, s, p, d, ceil))
+            .All(o => Enumerable.Range(0, k).Any(j => o * s - p + j * d >= 0 && o * s - p + j * d < i));
 
     [Fact]
     [Trait("Law", "BackendAgreement")]
@@ -143,8 +157,8 @@ public class BackendAgreementOps
             var (dr, dc) = (Reference.Allocate(g.InputLength), Cpu.Allocate(g.InputLength));
             Reference.PoolBackward(g, Store(dy), max ? ar : null, dr);
             Cpu.PoolBackward(g, Store(dy), max ? ac : null, dc);
-            var terms = g.Kernel.Product + g.Input.Product;
-            return Close($"pool {g}", Read(yr), Read(yc), terms) && Close($"pool backward {g}", Read(dr), Read(dc), terms)
+            // Same taps, order and divisor as the Reference loops: equal bits, not just float32 agreement.
+            return Identical($"pool {g}", Read(yr), Read(yc)) && Identical($"pool backward {g}", Read(dr), Read(dc))
                 && (!max || ((HostIndexStorage)ar).Data.SequenceEqual(((HostIndexStorage)ac).Data));
         }).Check(Seeded(200, 99));
 

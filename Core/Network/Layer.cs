@@ -45,6 +45,13 @@ public abstract record Layer
     /// <summary>Parameters of the network for <paramref name="input"/> (per sample), counted from shapes alone.</summary>
     public long ParameterCount(Shape input) => Trace(input).Sum(r => r.Parameters);
 
+    /// <summary>
+    /// Every tensor <see cref="Init"/> would create, by path and shape, without allocating any (to check a
+    /// checkpoint against an architecture, or to compare paths with another framework).
+    /// </summary>
+    public IReadOnlyList<TensorShape> TensorShapes(Shape input) =>
+        Trace(input).SelectMany(r => r.Tensors).OrderBy(t => t.Trainable ? 0 : 1).ToArray();
+
     /// <summary>One row per primitive layer: where it is, its shapes, parameters, mult-adds and receptive field.</summary>
     public IReadOnlyList<TraceRow> Trace(Shape input)
     {

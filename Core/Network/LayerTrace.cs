@@ -15,8 +15,14 @@ namespace Functional.Network;
 /// <param name="Global">True once an output sees the whole input (after Dense or global pooling).</param>
 /// <param name="Warning">Why this layer deserves a look (input rows or columns that no window reads), or null.</param>
 /// <param name="Depth">Nesting level: 0 at the top chain, one more inside each combinator.</param>
+/// <param name="Tensors">The tensors the layer owns, by full path, with their shapes: parameters first, then state.</param>
 public sealed record TraceRow(string Path, string Index, string Layer, Shape Input, Shape Output, long Parameters, long MultAdds,
-    ImmutableArray<ReceptiveField> Field, bool Global, string? Warning, int Depth);
+    ImmutableArray<ReceptiveField> Field, bool Global, string? Warning, int Depth, ImmutableArray<TensorShape> Tensors);
+
+/// <summary>A tensor a network will own, known before it is allocated.</summary>
+/// <param name="Path">Its full path, as in the model's trees (<c>layer1.0.bn1.running_mean</c>).</param>
+/// <param name="Trainable">True for a parameter, false for state (running statistics).</param>
+public readonly record struct TensorShape(string Path, Shape Shape, bool Trainable);
 
 /// <summary>
 /// Collects <see cref="TraceRow"/>s while a network is walked from shapes alone, and carries the receptive

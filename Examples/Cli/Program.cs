@@ -22,6 +22,7 @@ public static class Program
             ConformanceCommand.Create(),
             SummaryCommand.Create(),
             PicturesCommand.Create(),
+            TrainCommand.Create(),
             EvaluateCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };

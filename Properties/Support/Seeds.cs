@@ -32,7 +32,8 @@ public static class Seeds
     public static void Check<T>(string law, ulong salt, int tests, Arbitrary<T> cases, Action<T> property) =>
         Run(law, salt, () => Prop.ForAll(cases, property).Check(Config(tests, salt)));
 
-    private static void Run(string law, ulong salt, Action check)
+    /// <summary>Runs a check built elsewhere (with <see cref="Config"/>), adding the seed and replay command to a failure.</summary>
+    public static void Run(string law, ulong salt, Action check)
     {
         try { check(); }
         catch (Exception e) when (e is not XunitException)

@@ -1,6 +1,7 @@
 using Functional.Cli.Training;
 using Functional.Data;
 using Functional.Training;
+using static Functional.Dsl.Layers;
 using Xunit;
 
 namespace Functional.Tests.Training;
@@ -17,11 +18,12 @@ public class HistoryCsvTests
         try
         {
             var test = Dataset.FromBytes(Shape.Of(1, 1, 1), [0], [0], 1);
+            var model = Dense(1).Init(Shape.Of(1), seed: 1);
             var artifact = new HistoryCsv();
-            artifact.AfterEpoch(new RunSnapshot(dir, 1, 2, [First], test, Normalization.Unit(1)));
+            artifact.AfterEpoch(new RunSnapshot(dir, 1, 2, [First], model, test, Normalization.Unit(1)));
             var path = Path.Combine(dir, HistoryCsv.FileName);
             Assert.Equal(2, File.ReadAllLines(path).Length);
-            artifact.AfterEpoch(new RunSnapshot(dir, 2, 2, [First, Second], test, Normalization.Unit(1)));
+            artifact.AfterEpoch(new RunSnapshot(dir, 2, 2, [First, Second], model, test, Normalization.Unit(1)));
             var lines = File.ReadAllLines(path);
             Assert.Equal(HistoryCsv.Header, lines[0]);
             Assert.Equal("1,938,0.5123457,0.81,0.45,0.8412,0.001,12.346,4859.9", lines[1]);

@@ -1,53 +1,87 @@
 namespace Functional.Backends.Cpu;
 
 /// <summary>
-/// Convolutions of one (image, group) item as GEMMs: forward y = W_g·col, backward-data dcol = W_gᵀ·dy then the
-/// im2col adjoint, backward-filter dW_g = Σ dy·colᵀ. A pointwise conv (1×1, stride 1, no padding) needs no column
-/// matrix: the input planes already are one.
+/// Convolutions as GEMMs over blocks of images of one channel group: forward y = W_g·col, backward-data
+/// dcol = W_gᵀ·dy then the im2col adjoint, backward-filter dW_g = Σ dy·colᵀ. Small images are batched side by side
+/// in one column matrix, so each GEMM has about <see cref="TargetColumns"/> columns and packs W once per block rather
+/// than once per image. A pointwise conv (1×1, stride 1, no padding) of a lone image needs no column matrix at all.
 /// </summary>
 internal static unsafe class ConvGemm
 {
     // Backward-filter sums over the batch in at most this many fixed chunks of images, each into its own partial.
     private const int FilterChunks = 8;
+    private const int TargetColumns = 1024;
 
-    /// <summary>y[n, group] = bias + W_g · col(x[n, group]).</summary>
-    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial)
+    /// <summary>Images side by side in one GEMM; a function of the geometry alone, never of the thread count.</summary>
+    public static int ImagesPerBlock(in ConvGeometry g) => Math.Clamp(TargetColumns / Math.Max(1, g.Output.Product), 1, Math.Max(1, g.Batch));
+
+    /// <summary>Work items of forward and backward-data: (image block, group) pairs.</summary>
+    public static int Items(in ConvGeometry g)
     {
-        var (n, grp, rows, positions) = Item(g, item);
-        var yp = y + (long)(n * g.OutChannels + grp * g.OutPerGroup) * positions;
-        for (var co = 0; co < g.OutPerGroup; co++)
-            Simd.Fill(yp + (long)co * positions, bias == null ? 0f : bias[grp * g.OutPerGroup + co], positions);
-        var xp = x + (long)(n * g.InChannels + grp * g.InPerGroup) * g.Input.Product;
-        var a = new Strided(w + (long)grp * g.OutPerGroup * rows, rows, 1);
-        var m = g.OutPerGroup;
-        WithColumns(g, xp, rows, positions, col =>
-            Gemm(pool, serial, a, new Strided(col, positions, 1), yp, positions, m, positions, rows, 1f));
+        var nb = ImagesPerBlock(g);
+        return (g.Batch + nb - 1) / nb * g.Groups;
     }
 
-    /// <summary>dx[n, group] = im2colᵀ(W_gᵀ · dy[n, group]).</summary>
-    public static void BackwardData(WorkerPool pool, in ConvGeometry g, float* dy, float* w, float* dx, int item, bool serial)
+    /// <summary>y[block, group] = bias + W_g · col.</summary>
+    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial)
     {
-        var (n, grp, rows, positions) = Item(g, item);
-        var dyp = dy + (long)(n * g.OutChannels + grp * g.OutPerGroup) * positions;
-        var dxp = dx + (long)(n * g.InChannels + grp * g.InPerGroup) * g.Input.Product;
-        var a = new Strided(w + (long)grp * g.OutPerGroup * rows, 1, rows);
-        var b = new Strided(dyp, positions, 1);
-        if (IsPointwise(g))
+        var (n0, count, grp, rows, positions) = Item(g, item);
+        var (m, cols) = (g.OutPerGroup, count * positions);
+        var a = new Strided(w + (long)grp * m * rows, rows, 1);
+        if (count == 1)
         {
-            Gemm(pool, serial, a, b, dxp, positions, rows, positions, g.OutPerGroup, 0f);
-            return;
+            var yp = Output(g, y, n0, grp);
+            for (var co = 0; co < m; co++) Simd.Fill(yp + (long)co * positions, bias == null ? 0f : bias[grp * m + co], positions);
+            if (IsPointwise(g)) { Gemm(pool, serial, a, new Strided(Input(g, x, n0, grp), positions, 1), yp, positions, m, positions, rows, 1f); return; }
         }
-        var dcol = Scratch.Rent(rows * positions);
+        var buffer = Scratch.Rent(rows * cols + m * cols);
         try
         {
-            fixed (float* pc = dcol)
+            fixed (float* col = buffer)
             {
-                Gemm(pool, serial, a, b, pc, positions, rows, positions, g.OutPerGroup, 0f);
-                new Span<float>(dxp, g.InPerGroup * g.Input.Product).Clear();
-                Im2Col.Scatter(g, pc, g.InPerGroup, dxp);
+                for (var i = 0; i < count; i++) Im2Col.Gather(g, Input(g, x, n0 + i, grp), g.InPerGroup, col + i * positions, cols);
+                if (count == 1) { Gemm(pool, serial, a, new Strided(col, cols, 1), Output(g, y, n0, grp), positions, m, cols, rows, 1f); return; }
+                var yb = col + (long)rows * cols;
+                for (var co = 0; co < m; co++) Simd.Fill(yb + (long)co * cols, bias == null ? 0f : bias[grp * m + co], cols);
+                Gemm(pool, serial, a, new Strided(col, cols, 1), yb, cols, m, cols, rows, 1f);
+                Rows(g, yb, y, n0, count, grp, m, toBlock: false);
             }
         }
-        finally { Scratch.Return(dcol); }
+        finally { Scratch.Return(buffer); }
+    }
+
+    /// <summary>dx[block, group] = im2colᵀ(W_gᵀ · dy[block, group]).</summary>
+    public static void BackwardData(WorkerPool pool, in ConvGeometry g, float* dy, float* w, float* dx, int item, bool serial)
+    {
+        var (n0, count, grp, rows, positions) = Item(g, item);
+        var (m, cols) = (g.OutPerGroup, count * positions);
+        var a = new Strided(w + (long)grp * m * rows, 1, rows);
+        if (count == 1 && IsPointwise(g))
+        {
+            Gemm(pool, serial, a, new Strided(Output(g, dy, n0, grp), positions, 1), Input(g, dx, n0, grp), positions, rows, positions, m, 0f);
+            return;
+        }
+        var buffer = Scratch.Rent(rows * cols + (count == 1 ? 0 : m * cols));
+        try
+        {
+            fixed (float* dcol = buffer)
+            {
+                var b = Output(g, dy, n0, grp);
+                if (count > 1)
+                {
+                    b = dcol + (long)rows * cols;
+                    Rows(g, b, dy, n0, count, grp, m, toBlock: true);
+                }
+                Gemm(pool, serial, a, new Strided(b, cols, 1), dcol, cols, rows, cols, m, 0f);
+                for (var i = 0; i < count; i++)
+                {
+                    var dxp = Input(g, dx, n0 + i, grp);
+                    new Span<float>(dxp, g.InPerGroup * g.Input.Product).Clear();
+                    Im2Col.Scatter(g, dcol + i * positions, g.InPerGroup, dxp, cols);
+                }
+            }
+        }
+        finally { Scratch.Return(buffer); }
     }
 
     /// <summary>
@@ -98,40 +132,52 @@ internal static unsafe class ConvGemm
         dbias[co] = total;
     }
 
+    // Images first..first+count−1, in blocks of ImagesPerBlock, each block one GEMM with K = images × positions.
     private static void FilterChunk(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw, int first, int count, bool serial)
     {
-        var rows = g.InPerGroup * g.Kernel.Product;
-        var positions = g.Output.Product;
-        for (var n = first; n < first + count; n++)
-            for (var grp = 0; grp < g.Groups; grp++)
-            {
-                var dyp = dy + (long)(n * g.OutChannels + grp * g.OutPerGroup) * positions;
-                var xp = x + (long)(n * g.InChannels + grp * g.InPerGroup) * g.Input.Product;
-                var c = dw + (long)grp * g.OutPerGroup * rows;
-                var (beta, m) = (n == first ? 0f : 1f, g.OutPerGroup);
-                WithColumns(g, xp, rows, positions, col =>
-                    Gemm(pool, serial, new Strided(dyp, positions, 1), new Strided(col, 1, positions), c, rows,
-                        m, rows, positions, beta));
-            }
-    }
-
-    // Hands body the column matrix of the planes at xp: the planes themselves for a pointwise conv, else pooled scratch.
-    private static void WithColumns(in ConvGeometry g, float* xp, int rows, int positions, ColumnsBody body)
-    {
-        if (IsPointwise(g)) { body(xp); return; }
-        var col = Scratch.Rent(rows * positions);
-        try
+        var (rows, positions, m, nb) = (g.InPerGroup * g.Kernel.Product, g.Output.Product, g.OutPerGroup, ImagesPerBlock(g));
+        for (var n0 = first; n0 < first + count; n0 += nb)
         {
-            fixed (float* pc = col)
+            var images = Math.Min(nb, first + count - n0);
+            var cols = images * positions;
+            var direct = images == 1 && IsPointwise(g);
+            var buffer = Scratch.Rent((direct ? 0 : rows * cols) + (images == 1 ? 0 : m * cols));
+            try
             {
-                Im2Col.Gather(g, xp, g.InPerGroup, pc);
-                body(pc);
+                fixed (float* scratch = buffer)
+                    for (var grp = 0; grp < g.Groups; grp++)
+                    {
+                        var col = direct ? Input(g, x, n0, grp) : scratch;
+                        if (!direct)
+                            for (var i = 0; i < images; i++) Im2Col.Gather(g, Input(g, x, n0 + i, grp), g.InPerGroup, col + i * positions, cols);
+                        var a = Output(g, dy, n0, grp);
+                        if (images > 1)
+                        {
+                            a = scratch + (long)rows * cols;
+                            Rows(g, a, dy, n0, images, grp, m, toBlock: true);
+                        }
+                        Gemm(pool, serial, new Strided(a, cols, 1), new Strided(col, 1, cols), dw + (long)grp * m * rows, rows,
+                            m, rows, cols, n0 == first ? 0f : 1f);
+                    }
             }
+            finally { Scratch.Return(buffer); }
         }
-        finally { Scratch.Return(col); }
     }
 
-    private delegate void ColumnsBody(float* col);
+    // Moves the m channel rows of a group between count images of y (N×C_out×positions) and one block matrix
+    // whose row co holds every image's positions side by side.
+    private static void Rows(in ConvGeometry g, float* block, float* y, int n0, int count, int grp, int m, bool toBlock)
+    {
+        var positions = g.Output.Product;
+        var cols = count * positions;
+        for (var i = 0; i < count; i++)
+            for (var co = 0; co < m; co++)
+            {
+                var image = new Span<float>(Output(g, y, n0 + i, grp) + (long)co * positions, positions);
+                var row = new Span<float>(block + (long)co * cols + i * positions, positions);
+                if (toBlock) image.CopyTo(row); else row.CopyTo(image);
+            }
+    }
 
     private static void Gemm(WorkerPool pool, bool serial, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float beta)
     {
@@ -143,6 +189,14 @@ internal static unsafe class ConvGemm
     public static bool IsPointwise(in ConvGeometry g) =>
         g.Kernel.Product == 1 && g.Stride == new Dims3(1, 1, 1) && g.PadBefore == new Dims3(0, 0, 0) && g.Output == g.Input;
 
-    private static (int N, int Group, int Rows, int Positions) Item(in ConvGeometry g, int item) =>
-        (item / g.Groups, item % g.Groups, g.InPerGroup * g.Kernel.Product, g.Output.Product);
+    private static float* Input(in ConvGeometry g, float* x, int n, int grp) => x + (long)(n * g.InChannels + grp * g.InPerGroup) * g.Input.Product;
+
+    private static float* Output(in ConvGeometry g, float* y, int n, int grp) => y + (long)(n * g.OutChannels + grp * g.OutPerGroup) * g.Output.Product;
+
+    private static (int N0, int Count, int Group, int Rows, int Positions) Item(in ConvGeometry g, int item)
+    {
+        var nb = ImagesPerBlock(g);
+        var n0 = item / g.Groups * nb;
+        return (n0, Math.Min(nb, g.Batch - n0), item % g.Groups, g.InPerGroup * g.Kernel.Product, g.Output.Product);
+    }
 }

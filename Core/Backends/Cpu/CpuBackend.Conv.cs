@@ -66,7 +66,7 @@ public sealed partial class CpuBackend
     // run in turn and each GEMM is split over the threads. Either way every element is summed the same way.
     private void ForItems(in ConvGeometry g, Action<int, bool> item)
     {
-        var items = g.Batch * g.Groups;
+        var items = ConvGemm.Items(g);
         if (items >= Threads && items > 1) _pool.For(items, i => item(i, true));
         else for (var i = 0; i < items; i++) item(i, false);
     }

@@ -2,29 +2,43 @@ using Functional.Backends.Reference;
 
 namespace Functional.Backends.Cpu;
 
-// Pooling and softmax run the Reference kernels over fixed chunks of independent planes or rows, in parallel:
-// the same loops, so the results equal the Reference backend's bit for bit.
+// Pooling runs over tabulated windows, max-pool backward and softmax run the Reference kernels, all over fixed
+// chunks of independent planes or rows in parallel: the same arithmetic, so results equal the Reference backend's.
 public sealed partial class CpuBackend
 {
     /// <inheritdoc />
-    public void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax)
+    public unsafe void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax)
     {
         var (xs, ys, geo) = (Host(x), Host(y), g);
         var ids = argmax is null ? [] : Host(argmax);
         CheckPool(g, xs.Length, ys.Length, ids.Length, "PoolForward");
-        var (inP, outP) = (g.Input.Product, g.Output.Product);
-        ForPlanes(g.Planes, inP, (p0, count) =>
-            PoolKernels.Forward<float>(geo with { Planes = count }, xs.AsSpan(p0 * inP, count * inP),
-                ys.AsSpan(p0 * outP, count * outP), ids.Length == 0 ? [] : ids.AsSpan(p0 * outP, count * outP)));
+        var (td, th, tw) = (PoolWindows.Table(g, 0), PoolWindows.Table(g, 1), PoolWindows.Table(g, 2));
+        fixed (float* px = xs, py = ys)
+        fixed (int* pa = ids)
+        {
+            var (ax, ay, aa) = ((nint)px, (nint)py, (nint)pa);
+            ForPlanes(g.Planes, g.Input.Product, (p0, count) =>
+                PoolWindows.Forward(geo, td, th, tw, (float*)ax, (float*)ay, (int*)aa, p0, count));
+        }
     }
 
     /// <inheritdoc />
-    public void PoolBackward(in PoolGeometry g, TensorStorage dy, IndexStorage? argmax, TensorStorage dx)
+    public unsafe void PoolBackward(in PoolGeometry g, TensorStorage dy, IndexStorage? argmax, TensorStorage dx)
     {
         var (dys, dxs, geo) = (Host(dy), Host(dx), g);
         var ids = argmax is null ? [] : Host(argmax);
         CheckPool(g, dxs.Length, dys.Length, ids.Length, "PoolBackward");
         var (inP, outP) = (g.Input.Product, g.Output.Product);
+        if (g.Kind != PoolKind.Max)
+        {
+            var (td, th, tw) = (PoolWindows.Table(g, 0), PoolWindows.Table(g, 1), PoolWindows.Table(g, 2));
+            fixed (float* pdy = dys, pdx = dxs)
+            {
+                var (ady, adx) = ((nint)pdy, (nint)pdx);
+                ForPlanes(g.Planes, inP, (p0, count) => PoolWindows.AverageBackward(geo, td, th, tw, (float*)ady, (float*)adx, p0, count));
+            }
+            return;
+        }
         ForPlanes(g.Planes, inP, (p0, count) =>
             PoolKernels.Backward<float>(geo with { Planes = count }, dys.AsSpan(p0 * outP, count * outP),
                 ids.Length == 0 ? [] : ids.AsSpan(p0 * outP, count * outP), dxs.AsSpan(p0 * inP, count * inP)));

@@ -10,31 +10,34 @@ namespace Functional.Backends.Cpu;
 /// </summary>
 internal static unsafe class Im2Col
 {
-    /// <summary>Fills col (channels·kD·kH·kW rows of oD·oH·oW) from <paramref name="channels"/> planes at x.</summary>
+    /// <summary>
+    /// Fills col (channels·kD·kH·kW rows of oD·oH·oW, row r starting at r·<paramref name="ld"/>) from
+    /// <paramref name="channels"/> planes at x. A row stride above oD·oH·oW lets several images share one matrix.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gather(in ConvGeometry g, float* x, int channels, float* col)
+    public static void Gather(in ConvGeometry g, float* x, int channels, float* col, int ld)
     {
-        Walk(g, x, channels, col, scatter: false);
+        Walk(g, x, channels, col, ld, scatter: false);
     }
 
     /// <summary>dx += the adjoint of <see cref="Gather"/> applied to dcol; dx must be cleared by the caller.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scatter(in ConvGeometry g, float* dcol, int channels, float* dx)
+    public static void Scatter(in ConvGeometry g, float* dcol, int channels, float* dx, int ld)
     {
-        Walk(g, dx, channels, dcol, scatter: true);
+        Walk(g, dx, channels, dcol, ld, scatter: true);
     }
 
     // One walk serves both directions, so the gather and its adjoint cannot drift apart.
-    private static void Walk(in ConvGeometry g, float* x, int channels, float* col, bool scatter)
+    private static void Walk(in ConvGeometry g, float* x, int channels, float* col, int ld, bool scatter)
     {
-        var (inP, outP) = (g.Input.Product, g.Output.Product);
+        var inP = g.Input.Product;
         var (oW, W) = (g.Output.W, g.Input.W);
         for (var c = 0; c < channels; c++)
         {
             var plane = x + (long)c * inP;
             for (var kd = 0; kd < g.Kernel.D; kd++)
                 for (var kh = 0; kh < g.Kernel.H; kh++)
-                    for (var kw = 0; kw < g.Kernel.W; kw++, col += outP)
+                    for (var kw = 0; kw < g.Kernel.W; kw++, col += ld)
                     {
                         var iw0 = kw * g.Dilation.W - g.PadBefore.W;
                         var (lo, hi) = ValidRange(iw0, g.Stride.W, W, oW);

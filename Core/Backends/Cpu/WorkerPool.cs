@@ -8,12 +8,14 @@ namespace Functional.Backends.Cpu;
 /// </summary>
 internal sealed class WorkerPool
 {
-    private const int SpinIterations = 4000;
+    // About 50 µs: long enough to catch the next kernel of a layer, short enough not to starve other processes.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;
 
     private readonly object _dispatch = new();
     private readonly object _sleep = new();
     private volatile Job? _current;
     private int _generation;
+    private readonly ManualResetEventSlim _done = new(false, spinCount: 100);
 
     [ThreadStatic] private static bool t_inside;
 
@@ -42,7 +44,8 @@ internal sealed class WorkerPool
         }
         try
         {
-            var job = new Job(body, count);
+            var job = new Job(body, count, _done);
+            _done.Reset();
             lock (_sleep)
             {
                 _current = job;
@@ -50,8 +53,7 @@ internal sealed class WorkerPool
                 Monitor.PulseAll(_sleep);
             }
             Work(job);
-            var spin = new SpinWait();
-            while (Volatile.Read(ref job.Remaining) > 0) spin.SpinOnce(-1);
+            _done.Wait();
             _current = null;
             if (job.Error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
         }
@@ -66,8 +68,8 @@ internal sealed class WorkerPool
         var seen = 0;
         while (true)
         {
-            var spins = 0;
-            while (Volatile.Read(ref _generation) == seen && spins++ < SpinIterations) Thread.SpinWait(20);
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref _generation) == seen && System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10);
             lock (_sleep)
             {
                 while (_generation == seen) Monitor.Wait(_sleep);
@@ -87,7 +89,7 @@ internal sealed class WorkerPool
             {
                 try { job.Body(i); }
                 catch (Exception e) { Interlocked.CompareExchange(ref job.Error, e, null); }
-                Interlocked.Decrement(ref job.Remaining);
+                if (Interlocked.Decrement(ref job.Remaining) == 0) job.Done.Set();
             }
         }
         finally
@@ -96,8 +98,9 @@ internal sealed class WorkerPool
         }
     }
 
-    private sealed class Job(Action<int> body, int count)
+    private sealed class Job(Action<int> body, int count, ManualResetEventSlim done)
     {
+        public readonly ManualResetEventSlim Done = done;
         public readonly Action<int> Body = body;
         public readonly int Count = count;
         public int Next;

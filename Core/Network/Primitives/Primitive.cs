@@ -63,9 +63,11 @@ public abstract record Primitive : Layer
             warning = Unread(input, output, windows);
         }
         if (SeesWholeInput) trace.Global = true;
-        var parameters = Parameters(input).Sum(p => (long)p.Shape.Count);
-        trace.Add(new TraceRow(site.Path, site.Index, Description, input.WithoutBatch(), output.WithoutBatch(), parameters,
-            MultAdds(input, output), trace.Field, trace.Global, warning, trace.Depth));
+        var specs = Parameters(input);
+        var tensors = specs.Select(p => new TensorShape(Site.Join(site.Path, p.Name), p.Shape, true))
+            .Concat(StateSpecs(input).Select(p => new TensorShape(Site.Join(site.Path, p.Name), p.Shape, false))).ToImmutableArray();
+        trace.Add(new TraceRow(site.Path, site.Index, Description, input.WithoutBatch(), output.WithoutBatch(), specs.Sum(p => (long)p.Shape.Count),
+            MultAdds(input, output), trace.Field, trace.Global, warning, trace.Depth, tensors));
         return output;
     }
 

@@ -1,4 +1,5 @@
 using Functional.Data;
+using Functional.Network;
 using Functional.Training;
 
 namespace Functional.Cli.Training;
@@ -23,10 +24,12 @@ public interface IRunArtifact
 /// <param name="Epoch">The epoch just finished, counting from 1.</param>
 /// <param name="Epochs">The number of epochs the run was asked for (early stopping may end it sooner).</param>
 /// <param name="History">One record per finished epoch, oldest first; the last one is <paramref name="Epoch"/>'s.</param>
+/// <param name="Model">The model after this epoch (parameters, state, architecture and execution context).</param>
 /// <param name="Test">The held-out set, as raw bytes.</param>
 /// <param name="Normalization">How the run turns pixels into network inputs; apply it to <paramref name="Test"/>
 /// (e.g. <c>DataLoader.Over(test, n).Normalized(normalization)</c>) before running the model.</param>
-public sealed record RunSnapshot(string Directory, int Epoch, int Epochs, IReadOnlyList<EpochRecord> History, Dataset Test, Normalization Normalization)
+public sealed record RunSnapshot(string Directory, int Epoch, int Epochs, IReadOnlyList<EpochRecord> History, Model Model, Dataset Test,
+    Normalization Normalization)
 {
     /// <summary>The record of the epoch just finished.</summary>
     public EpochRecord Last => History[^1];

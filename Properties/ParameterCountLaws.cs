@@ -1,0 +1,26 @@
+using Functional.Properties.Generators;
+using Functional.Properties.Support;
+using Xunit;
+
+namespace Functional.Properties;
+
+/// <summary>
+/// A conv holds C_out·(C_in/groups·∏k) weights plus C_out biases: the count rule, the planned weight and bias
+/// shapes and the formula agree on generated convs.
+/// </summary>
+public class ParameterCountLaws
+{
+    private const string Law = "ParameterCount";
+
+    // 1,000 cases: shapes only.
+    [Fact]
+    [Trait("Law", Law)]
+    public void Conv_parameter_count_is_C_out_times_C_in_over_groups_times_the_kernel_plus_the_bias() =>
+        Seeds.Check(Law, 1201, 1000, ConvGen.Arb(ConvGen.Any), c =>
+        {
+            var formula = (long)c.OutChannels * (c.InChannels / c.Groups) * c.Kernel.Aggregate(1L, (a, k) => a * k) + (c.Bias ? c.OutChannels : 0);
+            var plan = c.Spec.Plan(c.InputShape);
+            Expect.Equal("ShapeRules.ConvParameterCount", ShapeRules.ConvParameterCount(c.OutChannels, c.InChannels, c.Groups, c.Kernel, c.Bias), formula);
+            Expect.Equal("planned weight + bias sizes", (long)plan.WeightShape.Count + (plan.BiasShape?.Count ?? 0), formula);
+        });
+}
