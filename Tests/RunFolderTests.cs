@@ -40,7 +40,7 @@ public sealed class ShortRun : IDisposable
             TestLoss.Add(eval.Loss); TestAccuracy.Add(eval.Accuracy);
             Last = eval;
         }
-        RunCheckpoint.Save(Directory, Model, Normalization, 2, Last!.Accuracy, Test.Count);
+        RunCheckpoint.Save(Directory, Model, Normalization, 2, Last!.Accuracy, Test.Count, steps: 40);
         Pictures = RunFolderPictures.Write(Directory, Model, new Curves(TrainLoss, TestLoss, TrainAccuracy, TestAccuracy), Test, Normalization, Last.Confusion);
     }
 
