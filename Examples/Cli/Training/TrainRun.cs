@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Functional.Cli.Checkpoints;
+using Functional.Cli.Pictures;
 using Functional.Data;
 using Functional.Dsl.Zoo;
 using Functional.Random;
@@ -48,7 +50,7 @@ internal static class TrainRun
             runDir = CreateRunDirectory(settings.Out);
             logger.LogInformation("Run folder {RunDirectory}", runDir);
             using var progress = EpochProgress.For(stderr);
-            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv()], logger);
+            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv(), new CheckpointArtifact(), new PicturesArtifact()], logger);
             var options = new FitOptions(settings.Epochs, settings.Seed, ClipNorm: settings.Clip,
                 EarlyStopping: settings.Patience is { } p ? new EarlyStopping(p) : null);
             FitResult result;
