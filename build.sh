@@ -39,9 +39,17 @@ case "${1:-}" in
     build
     exec scripts/mutants.sh "$@"
     ;;
+  bench)
+    # Functional's Cpu backend against PyTorch on the same shapes and threads, interleaved in one run.
+    shift
+    restore
+    dotnet build Benchmarks/Functional.Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || die "the benchmark build failed."
+    exec /usr/bin/python3 scripts/bench_torch.py --ours "dotnet Benchmarks/bin/Release/net10.0/Functional.Benchmarks.dll" "$@"
+    ;;
   ""|-h|--help)
     cat <<'USAGE'
 usage: ./build.sh test                 build in Release and run every test project
+       ./build.sh bench [--quick] [--threads N]  time the Cpu backend and PyTorch side by side (docs/cpu.md)
        ./build.sh mutants              apply each mutant in mutants/ to a scratch copy and report which laws catch it
        ./build.sh <command> [args...]  run the functional command-line program (./build.sh --help for its commands)
 USAGE

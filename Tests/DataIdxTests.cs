@@ -60,10 +60,9 @@ public sealed class DataIdxTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 10), train.Labels.ToArray().Select(l => (int)l).Distinct().Order());
     }
 
-    [Fact]
+    [FactWhenFashionMnistInstalled]
     public void Full_dataset_on_this_machine_has_the_published_sizes()
     {
-        if (!FashionMnist.Exists(FashionMnist.DebianDirectory)) return;   // CI need not have the Debian package
         var (train, test) = FashionMnist.Load(FashionMnist.DebianDirectory, trainLimit: 1000);
         Assert.Equal(1000, train.Count);
         Assert.Equal(10000, test.Count);

@@ -1,10 +1,15 @@
+using System.Buffers.Binary;
 using Functional.Data;
 using Functional.Io;
 using Xunit;
 
 namespace Functional.Tests;
 
-/// <summary>Files written by PyTorch (tools/make_fixture.py interchange) read with the library's own reader.</summary>
+/// <summary>
+/// Files written by PyTorch (tools/make_fixture.py interchange) read with the library's own reader and run by its
+/// own LeNet-5; and the reverse: a checkpoint the library wrote, loaded strictly by PyTorch, whose logits
+/// (tools/make_fixture.py reverse) are committed so this runs without PyTorch.
+/// </summary>
 public class IoInterchangeTests
 {
     private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "interchange");
@@ -62,5 +67,74 @@ public class IoInterchangeTests
         foreach (var (name, t) in original.Tensors)
             Assert.Equal(t.ToArray(), again.Tensors[name].ToArray());
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    private static Tensor Inputs => SafeTensors.Load(Path.Combine(Dir, "lenet5-expected.safetensors")).Tensors["inputs"];
+
+    [Fact]
+    public void PyTorch_lenet5_loads_into_the_library_lenet5_and_predicts_pytorch_logits()
+    {
+        var model = ModelCheckpoint.Load(Path.Combine(Dir, "lenet5.safetensors"), IoModelCheckpointTests.LeNet5(), Shape.Image(1, 28, 28)).Model;
+        var expected = SafeTensors.Load(Path.Combine(Dir, "lenet5-expected.safetensors")).Tensors["logits"];
+        var logits = model.Predict(Inputs);
+        Assert.True(logits.MaxAbsDiff(expected) <= 1e-5f, $"max |ours − PyTorch| = {logits.MaxAbsDiff(expected)}");
+        Assert.Equal(ArgMax(expected), ArgMax(logits));
+    }
+
+    [Fact]
+    public void PyTorch_lenet5_with_batch_norm_loads_with_its_running_statistics_and_predicts_pytorch_logits()
+    {
+        var model = ModelCheckpoint.Load(Path.Combine(Dir, "lenet5-bn.safetensors"), IoModelCheckpointTests.LeNet5Bn(), Shape.Image(1, 28, 28)).Model;
+        Assert.Equal(["1.running_mean", "1.running_var", "5.running_mean", "5.running_var"], model.State.Paths);
+        var expected = SafeTensors.Load(Path.Combine(Dir, "lenet5-bn-expected.safetensors")).Tensors["logits"];
+        var logits = model.Predict(Inputs);
+        Assert.True(logits.MaxAbsDiff(expected) <= 1e-5f, $"max |ours − PyTorch| = {logits.MaxAbsDiff(expected)}");
+    }
+
+    [Theory]
+    [InlineData("functional-lenet5", false)]
+    [InlineData("functional-lenet5-bn", true)]
+    public void Library_checkpoint_loaded_by_pytorch_gives_the_library_logits(string name, bool bn)
+    {
+        var file = Path.Combine(Dir, name + ".safetensors");
+        var loaded = ModelCheckpoint.Load(file, bn ? IoModelCheckpointTests.LeNet5Bn() : IoModelCheckpointTests.LeNet5());
+        Assert.Equal("Functional", loaded.Metadata["source"]);
+        var torch = SafeTensors.Load(Path.Combine(Dir, name + "-torch-logits.safetensors"));
+        Assert.StartsWith("PyTorch", torch.Metadata["source"]);
+        var logits = loaded.Model.Predict(Inputs);
+        Assert.True(logits.MaxAbsDiff(torch.Tensors["logits"]) <= 1e-5f, $"max |ours − PyTorch| = {logits.MaxAbsDiff(torch.Tensors["logits"])}");
+    }
+
+    [Theory]
+    [InlineData("functional-lenet5", false)]
+    [InlineData("functional-lenet5-bn", true)]
+    public void Todays_writer_produces_the_tensor_layout_pytorch_accepted(string name, bool bn)
+    {
+        // PyTorch loaded the committed file strictly; the writer must still produce the same names, order, dtypes,
+        // shapes and data bytes (metadata may change), or the reverse direction is no longer proven.
+        var committed = Path.Combine(Dir, name + ".safetensors");
+        var resaved = Path.Combine(Directory.CreateTempSubdirectory("interchange").FullName, "again.safetensors");
+        var counter = bn ? (long)SafeTensors.Load(committed).Tensors["1.num_batches_tracked"].Span[0] : 0;
+        ModelCheckpoint.Save(resaved, ModelCheckpoint.Load(committed, bn ? IoModelCheckpointTests.LeNet5Bn() : IoModelCheckpointTests.LeNet5()).Model,
+            batchesTracked: counter);
+        var (a, b) = (SafeTensors.Load(committed), SafeTensors.Load(resaved));
+        Assert.Equal(a.Tensors.Keys, b.Tensors.Keys);
+        Assert.Equal(a.DTypes, b.DTypes);
+        Assert.Equal(a.Tensors.Values.Select(t => t.Shape), b.Tensors.Values.Select(t => t.Shape));
+        Assert.Equal(DataSection(File.ReadAllBytes(committed)), DataSection(File.ReadAllBytes(resaved)));
+        Directory.Delete(Path.GetDirectoryName(resaved)!, recursive: true);
+    }
+
+    private static byte[] DataSection(byte[] file) => file[(8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(file))..];
+
+    private static int[] ArgMax(Tensor logits)
+    {
+        var (n, k) = (logits.Shape[0], logits.Shape[1]);
+        var v = logits.Span;
+        var result = new int[n];
+        for (var i = 0; i < n; i++)
+            for (var j = 1; j < k; j++)
+                if (v[i * k + j] > v[i * k + result[i]]) result[i] = j;
+        return result;
     }
 }

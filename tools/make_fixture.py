@@ -10,6 +10,10 @@
   make_fixture.py torch-logits CHECKPOINT INPUTS OUT [--bn]
       The reverse direction: loads a checkpoint written by the library into PyTorch LeNet-5 (strict names and
       shapes) and writes PyTorch's logits for INPUTS' "inputs" tensor to OUT.
+  make_fixture.py reverse
+      torch-logits for the committed fixtures: the library's functional-lenet5.safetensors (and, when present,
+      functional-lenet5-bn.safetensors) on the inputs of lenet5-expected.safetensors, into
+      functional-lenet5[-bn]-torch-logits.safetensors.
 
 Needs /usr/bin/python3 with torch for the last two; the safetensors package is not needed (json + struct).
 """
@@ -135,8 +139,17 @@ def torch_logits(checkpoint, inputs_path, out, *flags):
     print("wrote", out)
 
 
+def reverse(out=os.path.join(FIXTURES, "interchange")):
+    for name, flags in (("functional-lenet5", ()), ("functional-lenet5-bn", ("--bn",))):
+        checkpoint = os.path.join(out, name + ".safetensors")
+        if os.path.exists(checkpoint):
+            torch_logits(checkpoint, os.path.join(out, "lenet5-expected.safetensors"),
+                         os.path.join(out, name + "-torch-logits.safetensors"), *flags)
+
+
 if __name__ == "__main__":
-    commands = {"fashion-mnist": fashion_mnist, "interchange": interchange, "torch-logits": torch_logits}
+    commands = {"fashion-mnist": fashion_mnist, "interchange": interchange, "torch-logits": torch_logits,
+                "reverse": reverse}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         raise SystemExit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])

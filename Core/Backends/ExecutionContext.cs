@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Functional.Backends.Cpu;
 using Functional.Backends.Reference;
 
 namespace Functional.Backends;
@@ -19,6 +21,19 @@ public sealed record ExecutionContext
 
     /// <summary>The naive, single-threaded Reference backend: the test oracle.</summary>
     public static ExecutionContext Reference { get; } = new(new ReferenceBackend());
+
+    /// <summary>
+    /// The fast CPU backend on <paramref name="threads"/> threads (0: one per core). Results are bit-identical for
+    /// any thread count. One backend, with its persistent workers, is shared per thread count.
+    /// </summary>
+    public static ExecutionContext Cpu(int threads = 0)
+    {
+        var n = threads == 0 ? Environment.ProcessorCount : threads;
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Thread count must be positive, or 0 for one per core.");
+        return CpuContexts.GetOrAdd(n, t => new ExecutionContext(new CpuBackend(t)));
+    }
+
+    private static readonly ConcurrentDictionary<int, ExecutionContext> CpuContexts = new();
 
     /// <summary>"reference (1 thread)".</summary>
     public override string ToString() => $"{Backend.Name} ({Threads} thread{(Threads == 1 ? "" : "s")})";

@@ -82,6 +82,13 @@ public static class SafeTensors
     public static SafeTensorsFile Load(string path, IReadOnlyDictionary<string, Shape> expected)
     {
         var file = Load(path);
+        Check(path, file, expected);
+        return file;
+    }
+
+    /// <summary>The check of <see cref="Load(string, IReadOnlyDictionary{string, Shape})"/> on a file already read.</summary>
+    internal static void Check(string path, SafeTensorsFile file, IReadOnlyDictionary<string, Shape> expected)
+    {
         var problems = new List<string>();
         foreach (var (name, shape) in expected)
         {
@@ -92,7 +99,6 @@ public static class SafeTensors
             problems.Add($"tensor '{name}' ({file.Tensors[name].Shape}) is not part of the model");
         if (problems.Count > 0)
             throw SafeTensorsHeader.Error(path, $"does not match the architecture: {string.Join("; ", problems)}.");
-        return file;
     }
 
     /// <summary>Decodes safetensors bytes; <paramref name="source"/> names them in error messages.</summary>

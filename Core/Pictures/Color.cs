@@ -29,6 +29,11 @@ public readonly record struct Rgb(byte R, byte G, byte B)
 
     /// <summary>Black or white, whichever reads better on top of this colour.</summary>
     public Rgb Contrasting => 0.299 * R + 0.587 * G + 0.114 * B > 140 ? Black : White;
+
+    /// <summary>E.g. <c>Rgb(214, 96, 77)</c>.</summary>
+    // The record's generated ToString would print Contrasting, an Rgb, whose ToString prints its Contrasting, and
+    // so on until the stack overflows.
+    public override string ToString() => $"Rgb({R}, {G}, {B})";
 }
 
 /// <summary>Maps numbers in [0, 1] to colours.</summary>

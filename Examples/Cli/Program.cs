@@ -20,6 +20,11 @@ public static class Program
             VersionCommand.Create(),
             ShapesCommand.Create(),
             ConformanceCommand.Create(),
+            SummaryCommand.Create(),
+            PicturesCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            VariantsCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);

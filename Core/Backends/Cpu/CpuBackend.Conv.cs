@@ -1,0 +1,86 @@
+namespace Functional.Backends.Cpu;
+
+// The convolution family as GEMMs over (image, group) items: W_g[C_out/G × rows] · col[rows × positions].
+public sealed partial class CpuBackend
+{
+    /// <inheritdoc />
+    public unsafe void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y)
+    {
+        float[] xs = Host(x), ws = Host(w), ys = Host(y), bs = bias is null ? [] : Host(bias);
+        CheckConv(g, xs.Length, ws.Length, ys.Length, bias is null ? g.OutChannels : bs.Length, "ConvForward");
+        var geo = g;
+        fixed (float* px = xs, pw = ws, py = ys, pb = bs)
+        {
+            var (ax, aw, ay, ab) = ((nint)px, (nint)pw, (nint)py, bias is null ? 0 : (nint)pb);
+            if (IsDepthwise(g))
+            {
+                _pool.For(g.Batch * g.OutChannels, i =>
+                    DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels));
+                return;
+            }
+            ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial));
+        }
+    }
+
+    /// <inheritdoc />
+    public unsafe void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx)
+    {
+        float[] dys = Host(dy), ws = Host(w), dxs = Host(dx);
+        CheckConv(g, dxs.Length, ws.Length, dys.Length, g.OutChannels, "ConvBackwardData");
+        var geo = g;
+        fixed (float* pdy = dys, pw = ws, pdx = dxs)
+        {
+            var (ady, aw, adx) = ((nint)pdy, (nint)pw, (nint)pdx);
+            if (IsDepthwise(g))
+            {
+                _pool.For(g.Batch * g.InChannels, i =>
+                    DepthwiseKernels.BackwardDataPlane(geo, (float*)ady, (float*)aw, (float*)adx, i / geo.InChannels, i % geo.InChannels));
+                return;
+            }
+            ForItems(g, (item, serial) => ConvGemm.BackwardData(_pool, geo, (float*)ady, (float*)aw, (float*)adx, item, serial));
+        }
+    }
+
+    /// <inheritdoc />
+    public unsafe void ConvBackwardFilter(in ConvGeometry g, TensorStorage x, TensorStorage dy, TensorStorage dw, TensorStorage? dbias)
+    {
+        float[] xs = Host(x), dys = Host(dy), dws = Host(dw), dbs = dbias is null ? [] : Host(dbias);
+        CheckConv(g, xs.Length, dws.Length, dys.Length, dbias is null ? g.OutChannels : dbs.Length, "ConvBackwardFilter");
+        var geo = g;
+        fixed (float* px = xs, pdy = dys, pdw = dws, pdb = dbs)
+        {
+            var (ax, ady, adw, adb) = ((nint)px, (nint)pdy, (nint)pdw, (nint)pdb);
+            if (dbias is not null)
+                _pool.For(g.OutChannels, co => ConvGemm.BiasGradient(geo, (float*)ady, (float*)adb, co));
+            if (IsDepthwise(g))
+                _pool.For(g.OutChannels, co => DepthwiseKernels.BackwardFilterChannel(geo, (float*)ax, (float*)ady, (float*)adw, co));
+            else
+                ConvGemm.BackwardFilter(_pool, g, px, pdy, pdw);
+        }
+    }
+
+    /// <summary>One input channel per group, more than one group: the direct kernels beat im2col + GEMM.</summary>
+    private static bool IsDepthwise(in ConvGeometry g) => g.InPerGroup == 1 && g.Groups > 1;
+
+    // Items are (image, group) pairs. With enough of them each runs a single-threaded GEMM; otherwise the items
+    // run in turn and each GEMM is split over the threads. Either way every element is summed the same way.
+    private void ForItems(in ConvGeometry g, Action<int, bool> item)
+    {
+        var items = ConvGemm.Items(g);
+        if (items >= Threads && items > 1) _pool.For(items, i => item(i, true));
+        else for (var i = 0; i < items; i++) item(i, false);
+    }
+
+    private static void CheckConv(in ConvGeometry g, int xLength, int wLength, int yLength, int biasLength, string op)
+    {
+        if (g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
+            throw new ArgumentException($"Cpu {op}: groups {g.Groups} must divide in-channels {g.InChannels} and out-channels {g.OutChannels}.");
+        if (g.Batch < 0 || g.Input.Product <= 0 || g.Kernel.Product <= 0 || g.Output.Product < 0
+            || g.Stride.D < 1 || g.Stride.H < 1 || g.Stride.W < 1 || g.Dilation.D < 1 || g.Dilation.H < 1 || g.Dilation.W < 1)
+            throw new ArgumentException($"Cpu {op}: extents must be positive and strides and dilations at least 1 ({g}).");
+        if (xLength != g.InputLength || wLength != g.WeightLength || yLength != g.OutputLength || biasLength != g.OutChannels)
+            throw new ArgumentException(
+                $"Cpu {op}: the geometry expects x {g.InputLength}, w {g.WeightLength}, y {g.OutputLength}, bias {g.OutChannels} elements; "
+                + $"got {xLength}, {wLength}, {yLength}, {biasLength}.");
+    }
+}

@@ -1,0 +1,77 @@
+using Functional.Backends.Reference;
+
+namespace Functional.Backends.Cpu;
+
+// Pooling runs over tabulated windows, max-pool backward and softmax run the Reference kernels, all over fixed
+// chunks of independent planes or rows in parallel: the same arithmetic, so results equal the Reference backend's.
+public sealed partial class CpuBackend
+{
+    /// <inheritdoc />
+    public unsafe void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax)
+    {
+        var (xs, ys, geo) = (Host(x), Host(y), g);
+        var ids = argmax is null ? [] : Host(argmax);
+        CheckPool(g, xs.Length, ys.Length, ids.Length, "PoolForward");
+        var (td, th, tw) = (PoolWindows.Table(g, 0), PoolWindows.Table(g, 1), PoolWindows.Table(g, 2));
+        fixed (float* px = xs, py = ys)
+        fixed (int* pa = ids)
+        {
+            var (ax, ay, aa) = ((nint)px, (nint)py, (nint)pa);
+            ForPlanes(g.Planes, g.Input.Product, (p0, count) =>
+                PoolWindows.Forward(geo, td, th, tw, (float*)ax, (float*)ay, (int*)aa, p0, count));
+        }
+    }
+
+    /// <inheritdoc />
+    public unsafe void PoolBackward(in PoolGeometry g, TensorStorage dy, IndexStorage? argmax, TensorStorage dx)
+    {
+        var (dys, dxs, geo) = (Host(dy), Host(dx), g);
+        var ids = argmax is null ? [] : Host(argmax);
+        CheckPool(g, dxs.Length, dys.Length, ids.Length, "PoolBackward");
+        var (inP, outP) = (g.Input.Product, g.Output.Product);
+        if (g.Kind != PoolKind.Max)
+        {
+            var (td, th, tw) = (PoolWindows.Table(g, 0), PoolWindows.Table(g, 1), PoolWindows.Table(g, 2));
+            fixed (float* pdy = dys, pdx = dxs)
+            {
+                var (ady, adx) = ((nint)pdy, (nint)pdx);
+                ForPlanes(g.Planes, inP, (p0, count) => PoolWindows.AverageBackward(geo, td, th, tw, (float*)ady, (float*)adx, p0, count));
+            }
+            return;
+        }
+        ForPlanes(g.Planes, inP, (p0, count) =>
+            PoolKernels.Backward<float>(geo with { Planes = count }, dys.AsSpan(p0 * outP, count * outP),
+                ids.Length == 0 ? [] : ids.AsSpan(p0 * outP, count * outP), dxs.AsSpan(p0 * inP, count * inP)));
+    }
+
+    /// <inheritdoc />
+    public void Softmax(in AxisGeometry g, bool log, TensorStorage x, TensorStorage y)
+    {
+        var (xs, ys, geo) = (Host(x), Host(y), g);
+        CheckLength("Softmax", "x", xs.Length, g.Length);
+        CheckLength("Softmax", "y", ys.Length, g.Length);
+        var line = g.Axis * g.Inner;
+        ForPlanes(g.Outer, line, (o0, count) =>
+            SoftmaxKernels.Forward<float>(geo with { Outer = count }, log, xs.AsSpan(o0 * line, count * line), ys.AsSpan(o0 * line, count * line)));
+    }
+
+    /// <inheritdoc />
+    public void SoftmaxBackward(in AxisGeometry g, bool log, TensorStorage y, TensorStorage dy, TensorStorage dx)
+    {
+        var (ys, dys, dxs, geo) = (Host(y), Host(dy), Host(dx), g);
+        CheckLength("SoftmaxBackward", "y", ys.Length, g.Length);
+        CheckLength("SoftmaxBackward", "dy", dys.Length, g.Length);
+        CheckLength("SoftmaxBackward", "dx", dxs.Length, g.Length);
+        var line = g.Axis * g.Inner;
+        ForPlanes(g.Outer, line, (o0, count) =>
+            SoftmaxKernels.Backward<float>(geo with { Outer = count }, log, ys.AsSpan(o0 * line, count * line),
+                dys.AsSpan(o0 * line, count * line), dxs.AsSpan(o0 * line, count * line)));
+    }
+
+    private static void CheckPool(in PoolGeometry g, int xLength, int yLength, int argmaxLength, string op)
+    {
+        CheckLength(op, "x", xLength, g.InputLength);
+        CheckLength(op, "y", yLength, g.OutputLength);
+        if (g.Kind == PoolKind.Max) CheckLength(op, "argmax", argmaxLength, g.OutputLength);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+
+namespace Functional.Backends.Cpu;
+
+/// <summary>
+/// One single-threaded GEMM, C = α·A·B + β·C, in the GotoBLAS/BLIS loop order: a K_c×N_c panel of B is packed once
+/// and reused by every M_c×K_c block of A; each block is swept by the 6×16 micro-kernel. The K blocking depends on
+/// K alone, so each element of C sums its products in the same order whatever part of C a thread was given.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    // K_c·NR floats of B (16 KiB) stay in L1 while a sliver of A streams; M_c·K_c of A (144 KiB) stays in L2.
+    private const int KcMax = 256, Mc = 144, Nc = 4080;
+    private const int MR = MicroKernel.MR, NR = MicroKernel.NR;
+
+    /// <summary>Multiplies the m×k matrix A by the k×n matrix B into C (row stride <paramref name="ldc"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    {
+        if (m <= 0 || n <= 0) return;
+        ScaleC(c, ldc, m, n, beta);
+        if (k <= 0) return;
+        // Split K into equal blocks no larger than K_c (576 → 3 × 192) so no block is a short remainder.
+        var kBlocks = (k + KcMax - 1) / KcMax;
+        var kcStep = (k + kBlocks - 1) / kBlocks;
+        var ncMax = Math.Min(Nc, RoundUp(n, NR));
+        var mcMax = Math.Min(Mc, RoundUp(m, MR));
+        var packA = Scratch.Rent(mcMax * kcStep);
+        var packB = Scratch.Rent(ncMax * kcStep);
+        var tile = stackalloc float[MR * NR];
+        try
+        {
+            fixed (float* pa = packA, pb = packB)
+            {
+                for (var jc = 0; jc < n; jc += Nc)
+                {
+                    var nc = Math.Min(Nc, n - jc);
+                    for (var pc = 0; pc < k; pc += kcStep)
+                    {
+                        var kc = Math.Min(kcStep, k - pc);
+                        GemmPacking.PackB(b, pc, jc, kc, nc, pb);
+                        for (var ic = 0; ic < m; ic += Mc)
+                        {
+                            var mc = Math.Min(Mc, m - ic);
+                            GemmPacking.PackA(a, ic, pc, mc, kc, alpha, pa);
+                            Block(pa, pb, c + (long)ic * ldc + jc, ldc, mc, nc, kc, tile);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Scratch.Return(packA);
+            Scratch.Return(packB);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block(float* pa, float* pb, float* c, int ldc, int mc, int nc, int kc, float* tile)
+    {
+        for (var jr = 0; jr < nc; jr += NR)
+        {
+            var cols = Math.Min(NR, nc - jr);
+            var b = pb + (long)jr * kc;
+            for (var ir = 0; ir < mc; ir += MR)
+            {
+                var rows = Math.Min(MR, mc - ir);
+                var a = pa + (long)ir * kc;
+                var ct = c + (long)ir * ldc + jr;
+                if (rows == MR && cols == NR)
+                {
+                    MicroKernel.Run(kc, a, b, ct, ldc);
+                    continue;
+                }
+                new Span<float>(tile, MR * NR).Clear();
+                MicroKernel.Run(kc, a, b, tile, NR);
+                for (var i = 0; i < rows; i++)
+                    for (var j = 0; j < cols; j++) ct[(long)i * ldc + j] += tile[i * NR + j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleC(float* c, int ldc, int m, int n, float beta)
+    {
+        if (beta == 1f) return;
+        for (var i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (long)i * ldc, n);
+            if (beta == 0f) row.Clear();
+            else foreach (ref var v in row) v *= beta;
+        }
+    }
+
+    private static int RoundUp(int v, int multiple) => (v + multiple - 1) / multiple * multiple;
+}

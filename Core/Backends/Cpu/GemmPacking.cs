@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Functional.Backends.Cpu;
+
+/// <summary>A matrix as a pointer and two strides: element (i, j) is at P[i·Rs + j·Cs]. Transposes only swap strides.</summary>
+internal readonly unsafe struct Strided(float* p, int rs, int cs)
+{
+    public readonly float* P = p;
+    public readonly int Rs = rs;
+    public readonly int Cs = cs;
+}
+
+/// <summary>
+/// Copies blocks of A and B into the micro-kernel's order: A as MR-row slivers (for each k, MR values), B as
+/// NR-column slivers (for each k, NR values), zero-filled past the matrix edge so edge tiles need no special case.
+/// Each loop reads its source along the contiguous direction.
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    private const int MR = MicroKernel.MR, NR = MicroKernel.NR;
+
+    /// <summary>Packs rows ic..ic+mc, columns pc..pc+kc of A, scaled by α.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackA(in Strided a, int ic, int pc, int mc, int kc, float alpha, float* dst)
+    {
+        for (var ir = 0; ir < mc; ir += MR, dst += MR * kc)
+        {
+            var rows = Math.Min(MR, mc - ir);
+            var src = a.P + (long)(ic + ir) * a.Rs + (long)pc * a.Cs;
+            if (a.Cs == 1)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = src + (long)r * a.Rs;
+                    for (var k = 0; k < kc; k++) dst[k * MR + r] = row[k] * alpha;
+                }
+            }
+            else
+            {
+                for (var k = 0; k < kc; k++)
+                {
+                    var col = src + (long)k * a.Cs;
+                    for (var r = 0; r < rows; r++) dst[k * MR + r] = col[(long)r * a.Rs] * alpha;
+                }
+            }
+            for (var r = rows; r < MR; r++)
+                for (var k = 0; k < kc; k++) dst[k * MR + r] = 0f;
+        }
+    }
+
+    /// <summary>Packs rows pc..pc+kc, columns jc..jc+nc of B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB(in Strided b, int pc, int jc, int kc, int nc, float* dst)
+    {
+        for (var jr = 0; jr < nc; jr += NR, dst += NR * kc)
+        {
+            var cols = Math.Min(NR, nc - jr);
+            var src = b.P + (long)pc * b.Rs + (long)(jc + jr) * b.Cs;
+            if (b.Cs == 1)
+            {
+                if (cols == NR && Vector256.IsHardwareAccelerated)
+                {
+                    for (var k = 0; k < kc; k++)
+                    {
+                        var row = src + (long)k * b.Rs;
+                        Vector256.Load(row).Store(dst + k * NR);
+                        Vector256.Load(row + 8).Store(dst + k * NR + 8);
+                    }
+                    continue;
+                }
+                for (var k = 0; k < kc; k++)
+                {
+                    var row = src + (long)k * b.Rs;
+                    for (var j = 0; j < cols; j++) dst[k * NR + j] = row[j];
+                    for (var j = cols; j < NR; j++) dst[k * NR + j] = 0f;
+                }
+                continue;
+            }
+            for (var j = 0; j < cols; j++)
+            {
+                var col = src + (long)j * b.Cs;
+                for (var k = 0; k < kc; k++) dst[k * NR + j] = col[(long)k * b.Rs];
+            }
+            for (var j = cols; j < NR; j++)
+                for (var k = 0; k < kc; k++) dst[k * NR + j] = 0f;
+        }
+    }
+}

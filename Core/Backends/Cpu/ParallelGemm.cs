@@ -1,0 +1,36 @@
+namespace Functional.Backends.Cpu;
+
+/// <summary>
+/// A GEMM split over the pool: the larger of M and N is cut into one range per thread at multiples of the
+/// register tile, and each range runs as an independent GEMM with its own packing. Splitting C never changes how
+/// any element of C is summed, so the result does not depend on the thread count.
+/// </summary>
+internal static unsafe class ParallelGemm
+{
+    // Below about a quarter of a million multiply-adds, waking a second thread costs more than it saves.
+    private const long SerialLimit = 1L << 18;
+
+    /// <summary>C = α·A·B + β·C for an m×k A and a k×n B, over the pool's threads when the problem is large enough.</summary>
+    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    {
+        if (pool.Threads == 1 || (long)m * n * k < SerialLimit)
+        {
+            GemmDriver.Run(a, b, c, ldc, m, n, k, alpha, beta);
+            return;
+        }
+        var splitN = n >= m;
+        var (extent, tile) = splitN ? (n, MicroKernel.NR) : (m, MicroKernel.MR);
+        var chunk = (extent + pool.Threads - 1) / pool.Threads;
+        chunk = (chunk + tile - 1) / tile * tile;
+        var items = (extent + chunk - 1) / chunk;
+        pool.For(items, i =>
+        {
+            var start = i * chunk;
+            var size = Math.Min(chunk, extent - start);
+            if (splitN)
+                GemmDriver.Run(a, new Strided(b.P + (long)start * b.Cs, b.Rs, b.Cs), c + start, ldc, m, size, k, alpha, beta);
+            else
+                GemmDriver.Run(new Strided(a.P + (long)start * a.Rs, a.Rs, a.Cs), b, c + (long)start * ldc, ldc, size, n, k, alpha, beta);
+        });
+    }
+}

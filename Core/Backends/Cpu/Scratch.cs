@@ -1,0 +1,19 @@
+using System.Buffers;
+
+namespace Functional.Backends.Cpu;
+
+/// <summary>
+/// Pooled kernel scratch (im2col columns, packed panels, partial sums). Only scratch is pooled: tensor storage
+/// belongs to its tensor for life. A dedicated pool keeps large buffers across training steps, so a step does
+/// not allocate on the large-object heap once the first step has warmed the pool.
+/// </summary>
+internal static class Scratch
+{
+    private static readonly ArrayPool<float> Pool = ArrayPool<float>.Create(1 << 30, 32);
+
+    /// <summary>A buffer of at least <paramref name="length"/> floats with unspecified contents.</summary>
+    public static float[] Rent(int length) => Pool.Rent(Math.Max(length, 1));
+
+    /// <summary>Gives a rented buffer back.</summary>
+    public static void Return(float[] buffer) => Pool.Return(buffer);
+}

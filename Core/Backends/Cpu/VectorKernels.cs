@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Functional.Backends.Cpu;
+
+/// <summary>
+/// 256-bit element-wise kernels. Each computes exactly the Reference formula (same operations, same order), so
+/// results match it bit for bit; the transcendental functions are left to the Reference loops (return false).
+/// </summary>
+internal static unsafe class VectorKernels
+{
+    /// <summary>y = f(x) over n elements; false if <paramref name="op"/> has no vector form here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool Unary(UnaryOp op, float alpha, float* x, float* y, int n)
+    {
+        if (op is not (UnaryOp.Identity or UnaryOp.ReLU or UnaryOp.LeakyReLU or UnaryOp.Scale or UnaryOp.AddScalar
+            or UnaryOp.Square or UnaryOp.Sqrt or UnaryOp.Negate)) return false;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(alpha);
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.Load(x + i);
+                var r = op switch
+                {
+                    UnaryOp.ReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256<float>.Zero),
+                    UnaryOp.LeakyReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, va * v),
+                    UnaryOp.Scale => va * v,
+                    UnaryOp.AddScalar => v + va,
+                    UnaryOp.Square => v * v,
+                    UnaryOp.Sqrt => Vector256.Sqrt(v),
+                    UnaryOp.Negate => -v,
+                    _ => v,
+                };
+                r.Store(y + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var v = x[i];
+            y[i] = op switch
+            {
+                UnaryOp.ReLU => v > 0f ? v : 0f,
+                UnaryOp.LeakyReLU => v > 0f ? v : alpha * v,
+                UnaryOp.Scale => alpha * v,
+                UnaryOp.AddScalar => v + alpha,
+                UnaryOp.Square => v * v,
+                UnaryOp.Sqrt => MathF.Sqrt(v),
+                UnaryOp.Negate => -v,
+                _ => v,
+            };
+        }
+        return true;
+    }
+
+    /// <summary>dx = f′(x)·dy for the functions whose derivative needs only x; false otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool UnaryBackward(UnaryOp op, float alpha, float* x, float* dy, float* dx, int n)
+    {
+        if (op is not (UnaryOp.Identity or UnaryOp.AddScalar or UnaryOp.ReLU or UnaryOp.LeakyReLU or UnaryOp.Scale
+            or UnaryOp.Square or UnaryOp.Negate)) return false;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (one, va, two) = (Vector256.Create(1f), Vector256.Create(alpha), Vector256.Create(2f));
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.Load(x + i);
+                var d = op switch
+                {
+                    UnaryOp.ReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), one, Vector256<float>.Zero),
+                    UnaryOp.LeakyReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), one, va),
+                    UnaryOp.Scale => va,
+                    UnaryOp.Square => two * v,
+                    UnaryOp.Negate => -one,
+                    _ => one,
+                };
+                (d * Vector256.Load(dy + i)).Store(dx + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var v = x[i];
+            var d = op switch
+            {
+                UnaryOp.ReLU => v > 0f ? 1f : 0f,
+                UnaryOp.LeakyReLU => v > 0f ? 1f : alpha,
+                UnaryOp.Scale => alpha,
+                UnaryOp.Square => 2f * v,
+                UnaryOp.Negate => -1f,
+                _ => 1f,
+            };
+            dx[i] = d * dy[i];
+        }
+        return true;
+    }
+
+    /// <summary>y = a ∘ b over n elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Binary(BinaryOp op, float* a, float* b, float* y, int n)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8) Apply(op, Vector256.Load(a + i), Vector256.Load(b + i)).Store(y + i);
+        for (; i < n; i++) y[i] = Apply(op, a[i], b[i]);
+    }
+
+    /// <summary>y = a ∘ b over n elements with one b for all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BinaryScalar(BinaryOp op, float* a, float b, float* y, int n)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vb = Vector256.Create(b);
+            for (; i <= n - 8; i += 8) Apply(op, Vector256.Load(a + i), vb).Store(y + i);
+        }
+        for (; i < n; i++) y[i] = Apply(op, a[i], b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Apply(BinaryOp op, Vector256<float> a, Vector256<float> b) => op switch
+    {
+        BinaryOp.Add => a + b,
+        BinaryOp.Subtract => a - b,
+        BinaryOp.Multiply => a * b,
+        BinaryOp.Divide => a / b,
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary operation."),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Apply(BinaryOp op, float a, float b) => op switch
+    {
+        BinaryOp.Add => a + b,
+        BinaryOp.Subtract => a - b,
+        BinaryOp.Multiply => a * b,
+        BinaryOp.Divide => a / b,
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary operation."),
+    };
+}

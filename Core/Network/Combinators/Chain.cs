@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using Functional.Network.Primitives;
+using Functional.Random;
+
+namespace Functional.Network.Combinators;
+
+/// <summary>
+/// Layers applied one after another, numbered from 0 as PyTorch's <c>nn.Sequential</c> numbers its children
+/// (parameterless layers count), so child 3's weight is at <c>3.weight</c>; a <see cref="Named"/> child is
+/// addressed by its name instead. The pullback runs the children's pullbacks in reverse.
+/// </summary>
+public sealed record Chain : Layer
+{
+    private Chain(ImmutableArray<Layer> layers) => Layers = layers;
+
+    /// <summary>The children in order (never a nested chain: <see cref="Of"/> splices those in).</summary>
+    public ImmutableArray<Layer> Layers { get; }
+
+    /// <summary>The layers in order as one flat chain; nested chains are spliced in and identities dropped. One
+    /// layer stays itself, and no layer at all is the identity.</summary>
+    public static Layer Of(params IEnumerable<Layer> layers)
+    {
+        var flat = layers.SelectMany(l => l is Chain c ? c.Layers.AsEnumerable() : [l]).Where(l => l is not Identity).ToImmutableArray();
+        return flat.Length switch { 0 => new Identity(), 1 => flat[0], _ => new Chain(flat) };
+    }
+
+    /// <inheritdoc />
+    public override string Description => $"Chain({Layers.Length} layers)";
+
+    /// <inheritdoc />
+    protected internal override Shape Infer(Shape input, Site site)
+    {
+        var shape = input;
+        for (var i = 0; i < Layers.Length; i++) shape = Layers[i].Infer(shape, ChildSite(site, i));
+        return shape;
+    }
+
+    /// <inheritdoc />
+    protected internal override NetworkTrees Create(Shape input, Site site, Key key)
+    {
+        var parameters = new List<TensorTree>();
+        var states = new List<TensorTree>();
+        var shape = input;
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            var child = ChildSite(site, i);
+            var trees = Layers[i].Create(shape, child, key.Split(i));
+            parameters.Add(trees.Parameters.Prefix(Segment(i)));
+            states.Add(trees.State.Prefix(Segment(i)));
+            shape = Layers[i].Infer(shape, child);
+        }
+        return new NetworkTrees(TensorTree.Concat(parameters), TensorTree.Concat(states));
+    }
+
+    /// <inheritdoc />
+    protected internal override LayerOutput Run(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site)
+    {
+        var pullbacks = new Pullback[Layers.Length];
+        var states = new TensorTree[Layers.Length];
+        var y = x;
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            var segment = Segment(i);
+            var output = Layers[i].Run(y, parameters.Subtree(segment), state.Subtree(segment), pass.ForChild(i), ChildSite(site, i));
+            (y, pullbacks[i], states[i]) = (output.Output, output.Pullback, output.State.Prefix(segment));
+        }
+        return new LayerOutput(y, TensorTree.Concat(states), dy =>
+        {
+            var gradients = new TensorTree[Layers.Length];
+            for (var i = Layers.Length - 1; i >= 0; i--)
+            {
+                var back = pullbacks[i](dy);
+                (dy, gradients[i]) = (back.Input, back.Gradients.Prefix(Segment(i)));
+            }
+            return new PullbackResult(dy, TensorTree.Concat(gradients));
+        });
+    }
+
+    /// <inheritdoc />
+    protected internal override Shape Trace(Shape input, Site site, LayerTrace trace)
+    {
+        var shape = input;
+        for (var i = 0; i < Layers.Length; i++) shape = Layers[i].Trace(shape, ChildSite(site, i), trace);
+        return shape;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(Chain? other) => other is not null && Layers.SequenceEqual(other.Layers);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Layers.Aggregate(Layers.Length, (h, l) => HashCode.Combine(h, l));
+
+    private string Segment(int i) => Layers[i] is Named n ? n.Name : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private Site ChildSite(Site site, int i) => site.Child(i, Segment(i));
+}

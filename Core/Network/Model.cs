@@ -1,0 +1,112 @@
+using Functional.Ops;
+using Functional.Random;
+using ExecutionContext = Functional.Backends.ExecutionContext;
+
+namespace Functional.Network;
+
+/// <summary>A forward pass of a whole model: output, new state tree, and the pullback to input and parameter gradients.</summary>
+public sealed record ModelForward(Tensor Output, TensorTree State, Pullback Pullback);
+
+/// <summary>
+/// One training step's results: the loss, the gradient tree (the parameters' paths and shapes), the new state
+/// tree (batch-norm running statistics after this batch) and the network's output.
+/// </summary>
+public sealed record TrainingStep(float Loss, TensorTree Gradients, TensorTree State, Tensor Output);
+
+/// <summary>
+/// An initialised network: architecture, immutable parameter and state trees, and the execution context it runs
+/// in. Nothing in it changes: training produces new trees, and <c>With…</c> returns a new model that shares
+/// everything else, so a model can be used from any number of threads.
+/// </summary>
+public sealed class Model
+{
+    internal Model(Layer architecture, Shape inputShape, Shape outputShape, TensorTree parameters, TensorTree state, ExecutionContext context)
+    {
+        Architecture = architecture;
+        InputShape = inputShape;
+        OutputShape = outputShape;
+        Parameters = parameters;
+        State = state;
+        Context = context;
+    }
+
+    /// <summary>The layer this model was initialised from.</summary>
+    public Layer Architecture { get; }
+
+    /// <summary>The per-sample input shape it was initialised for (e.g. 1×28×28).</summary>
+    public Shape InputShape { get; }
+
+    /// <summary>The per-sample output shape (e.g. 10).</summary>
+    public Shape OutputShape { get; }
+
+    /// <summary>Trainable tensors by path (<c>0.weight</c>, <c>0.bias</c>, <c>3.weight</c>, …).</summary>
+    public TensorTree Parameters { get; }
+
+    /// <summary>Non-trainable tensors by path (<c>1.running_mean</c>, <c>1.running_var</c>); empty without batch norm.</summary>
+    public TensorTree State { get; }
+
+    /// <summary>Backend and threads every operation of this model runs on.</summary>
+    public ExecutionContext Context { get; }
+
+    /// <summary>The same model with other parameters (same paths and shapes).</summary>
+    /// <exception cref="ArgumentException">The tree's paths or shapes differ from the current ones.</exception>
+    public Model WithParameters(TensorTree parameters)
+    {
+        Parameters.CheckSameStructure(parameters);
+        return new(Architecture, InputShape, OutputShape, parameters, State, Context);
+    }
+
+    /// <summary>The same model with another state tree (same paths and shapes), e.g. <see cref="TrainingStep.State"/>.</summary>
+    /// <exception cref="ArgumentException">The tree's paths or shapes differ from the current ones.</exception>
+    public Model WithState(TensorTree state)
+    {
+        State.CheckSameStructure(state);
+        return new(Architecture, InputShape, OutputShape, Parameters, state, Context);
+    }
+
+    /// <summary>The same model running on another backend or thread count.</summary>
+    public Model WithContext(ExecutionContext context) => new(Architecture, InputShape, OutputShape, Parameters, State, context);
+
+    /// <summary>The output for a batch in inference mode (running statistics, no dropout).</summary>
+    /// <exception cref="ShapeException">x is not a batch of the input shape.</exception>
+    public Tensor Predict(Tensor x) => Run(x, training: false, Key.FromSeed(0)).Output;
+
+    /// <summary>
+    /// The forward pass, in training mode unless <paramref name="training"/> is false, with the pullback that
+    /// turns an output gradient into the input gradient and the parameter gradient tree.
+    /// </summary>
+    /// <param name="key">Drives dropout; each layer splits its own key from it.</param>
+    public ModelForward Forward(Tensor x, Key key, bool training = true)
+    {
+        var output = Run(x, training, key);
+        return new ModelForward(output.Output, output.State, output.Pullback);
+    }
+
+    /// <summary>A training step's loss, gradients and new state against integer labels (cross-entropy).</summary>
+    /// <exception cref="ShapeException">x is not a batch of the input shape, or the labels do not fit the output.</exception>
+    /// <exception cref="NonFiniteLossException">The loss is NaN or infinite.</exception>
+    public TrainingStep LossAndGradients(Loss loss, Tensor x, IReadOnlyList<int> labels, Key key) =>
+        Step(x, key, y => loss.Compute(Context, y, labels));
+
+    /// <summary>A training step's loss, gradients and new state against a target tensor (MSE).</summary>
+    public TrainingStep LossAndGradients(Loss loss, Tensor x, Tensor target, Key key) =>
+        Step(x, key, y => loss.Compute(Context, y, target));
+
+    private TrainingStep Step(Tensor x, Key key, Func<Tensor, LossResult> loss)
+    {
+        var forward = Run(x, training: true, key);
+        var result = loss(forward.Output);
+        var back = forward.Pullback(result.Gradient);
+        return new TrainingStep(result.Value, back.Gradients, forward.State, forward.Output);
+    }
+
+    private LayerOutput Run(Tensor x, bool training, Key key)
+    {
+        if (x.Shape.Rank != InputShape.Rank + 1 || x.Shape.WithoutBatch() != InputShape)
+            throw new ShapeException($"Model: input {x.Shape} is not a batch of {InputShape}; the model was initialised for N×{InputShape}.");
+        return Architecture.Run(x, Parameters, State, new Pass(Context, training, key), Site.Root);
+    }
+
+    /// <summary>E.g. <c>Model(1×28×28 → 10, 61,706 parameters, reference (1 thread))</c>.</summary>
+    public override string ToString() => $"Model({InputShape} → {OutputShape}, {Parameters.ElementCount:N0} parameters, {Context})";
+}

@@ -1,0 +1,48 @@
+using Functional.Ops;
+
+namespace Functional.Network.Primitives;
+
+/// <summary>
+/// Batch normalisation per channel (PyTorch's BatchNorm1d/2d/3d by input rank): parameters <c>weight</c> (γ, 1)
+/// and <c>bias</c> (β, 0); state <c>running_mean</c> (0) and <c>running_var</c> (1). Training passes normalise with
+/// batch statistics and return the updated running statistics as the new state; inference uses the state.
+/// </summary>
+public sealed record BatchNormLayer(float Momentum = BatchNorm.DefaultMomentum, float Eps = BatchNorm.DefaultEps) : Primitive
+{
+    /// <inheritdoc />
+    public override string Description => Momentum == BatchNorm.DefaultMomentum && Eps == BatchNorm.DefaultEps
+        ? "BatchNorm" : $"BatchNorm(momentum {Momentum}, eps {Eps})";
+
+    /// <inheritdoc />
+    protected override Shape Output(Shape input)
+    {
+        if (input.Rank is < 2 or > 5)
+            throw new ShapeException($"input {input} must be N×C, N×C×L, N×C×H×W or N×C×D×H×W for batch norm.");
+        return input;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters(Shape input) =>
+        [ParameterSpec.Constant("weight", Shape.Of(input[1]), 1f), ParameterSpec.Constant("bias", Shape.Of(input[1]), 0f)];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> StateSpecs(Shape input) =>
+        [ParameterSpec.Constant("running_mean", Shape.Of(input[1]), 0f), ParameterSpec.Constant("running_var", Shape.Of(input[1]), 1f)];
+
+    /// <summary>One scale and one shift per element (as torchinfo counts it, 2 per value).</summary>
+    public override long MultAdds(Shape input, Shape output) => 2L * input.WithoutBatch().Count;
+
+    /// <inheritdoc />
+    protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass)
+    {
+        var gamma = parameters["weight"];
+        var running = new BatchNormState(state["running_mean"], state["running_var"]);
+        var forward = BatchNorm.Forward(pass.Context, x, gamma, parameters["bias"], running, pass.Training, Momentum, Eps);
+        var next = pass.Training ? TensorTree.Of(("running_mean", forward.State.RunningMean), ("running_var", forward.State.RunningVar)) : state;
+        return new(forward.Output, next, dy =>
+        {
+            var g = BatchNorm.Backward(pass.Context, forward, gamma, dy);
+            return new PullbackResult(g.Input, TensorTree.Of(("weight", g.Gamma), ("bias", g.Beta)));
+        });
+    }
+}

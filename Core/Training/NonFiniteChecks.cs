@@ -1,0 +1,44 @@
+using Functional.Network;
+using Functional.Ops;
+
+namespace Functional.Training;
+
+/// <summary>
+/// Where a training step went non-finite. Checks run in the order the values are computed (loss, gradients,
+/// updated parameters, state) and each tree in layer order, so the exception names the earliest culprit.
+/// </summary>
+internal static class NonFiniteChecks
+{
+    /// <summary>The exception for a loss that came out NaN or infinite, with a hint when the parameters have grown huge.</summary>
+    public static NonFiniteTrainingException Loss(long step, int epoch, int batch, Model model, NonFiniteLossException e)
+    {
+        var largest = model.Parameters.Select(l => (l.Path, Max: MaxAbs(l.Value))).MaxBy(x => x.Max);
+        var hint = largest.Path is not null && largest.Max > 1e6
+            ? $" The largest parameter is '{largest.Path}' with |x| = {largest.Max:G3}: the learning rate is probably too large."
+            : "";
+        return new(step, epoch, "loss",
+            $"Training stopped at step {step} (epoch {epoch}, batch {batch}): the loss is not finite. {e.Message}{hint}", e);
+    }
+
+    /// <summary>Throws naming the first leaf of <paramref name="tree"/> (in layer order) holding a NaN or infinity.</summary>
+    /// <param name="what">What the tree holds, for the message: "gradient", "parameter after the update", "state".</param>
+    public static void Tree(long step, int epoch, int batch, TensorTree tree, string what, double lr)
+    {
+        foreach (var (path, value) in tree)
+        {
+            var i = Updates.FirstNonFinite(value);
+            if (i < 0) continue;
+            var cause = what == "gradient" ? "" : $" (learning rate {lr:G4}; a smaller one, or --clip, may help)";
+            throw new NonFiniteTrainingException(step, epoch, path,
+                $"Training stopped at step {step} (epoch {epoch}, batch {batch}): the {what} '{path}' {value.Shape} holds " +
+                $"{value.Span[i]} at element {i}; it is the first non-finite {what} in layer order{cause}.");
+        }
+    }
+
+    private static double MaxAbs(Tensor t)
+    {
+        var m = 0.0;
+        foreach (var x in t.Span) m = Math.Max(m, Math.Abs((double)x));
+        return m;
+    }
+}

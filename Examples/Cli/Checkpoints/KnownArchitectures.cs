@@ -1,0 +1,28 @@
+using Functional.Dsl.Zoo;
+using Functional.Io;
+using Functional.Network;
+
+namespace Functional.Cli.Checkpoints;
+
+/// <summary>
+/// Rebuilds a checkpoint's architecture from its <c>architecture</c> name, which is a zoo name (<c>lenet5</c>, …).
+/// A checkpoint stores values only; the architecture is code, and <see cref="ModelCheckpoint.Load(string, Layer, Shape?)"/>
+/// checks that the layers the file records are exactly the zoo model's.
+/// </summary>
+internal static class KnownArchitectures
+{
+    /// <summary>The zoo architecture called <paramref name="name"/>.</summary>
+    /// <exception cref="UsageException">No zoo model has that name; the message lists them.</exception>
+    public static Layer Get(string name)
+    {
+        try { return Catalog.Get(name).Build(); }
+        catch (ArgumentException e) { throw new UsageException($"the checkpoint's architecture '{name}' cannot be rebuilt: {e.Message}"); }
+    }
+
+    /// <summary>The zoo name whose input shape and layers are <paramref name="model"/>'s, or null.</summary>
+    public static string? NameOf(Model model)
+    {
+        var layers = ModelCheckpoint.Layers(model.Architecture, model.InputShape);
+        return Catalog.Entries.FirstOrDefault(e => e.Input == model.InputShape && ModelCheckpoint.Layers(e.Build(), e.Input) == layers)?.Name;
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Functional.Cli.Pictures;
+using Functional.Data;
+
+namespace Functional.Cli.Commands;
+
+/// <summary><c>pictures edge</c>: the teaching pictures that need no trained network.</summary>
+internal static class PicturesCommand
+{
+    /// <summary>Where the repository keeps a 200-image cut of the test set, used when the full dataset is absent.</summary>
+    internal const string FixtureDirectory = "Tests/Fixtures/fashion-mnist-small";
+
+    public static Command Create() => new("pictures", "Draw teaching pictures as PNG files.")
+    {
+        Edge(),
+    };
+
+    private static Command Edge()
+    {
+        var data = new Option<string?>("--data") { Description = $"Folder with the Fashion-MNIST test files (default {FashionMnist.DebianDirectory})." };
+        var index = new Option<int>("--index") { Description = "Which test image to filter (default 2, a pair of trousers: two long vertical outlines).", DefaultValueFactory = _ => 2 };
+        var output = new Option<string>("--out") { Description = "Folder for the PNG files (created if needed).", DefaultValueFactory = _ => "runs/pictures" };
+        var command = new Command("edge", "Apply the vertical-edge filter [[1,0,−1]]×3 to a test image; write the input and the response as PNG.")
+        {
+            data, index, output,
+        };
+        command.SetAction(r => CliErrors.Guard(r, stdout =>
+        {
+            var test = LoadTest(r.GetValue(data), r.InvocationConfiguration.Error);
+            var pictures = EdgeExample.Run(test, r.GetValue(index));
+            var dir = r.GetValue(output)!;
+            var inputPath = Path.Combine(dir, "edge-input.png");
+            var responsePath = Path.Combine(dir, "edge-response.png");
+            pictures.InputPicture.Save(inputPath);
+            pictures.ResponsePicture.Save(responsePath);
+            var values = pictures.Response.Span;
+            float lo = float.MaxValue, hi = float.MinValue;
+            foreach (var v in values) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+            stdout.WriteLine($"response {pictures.Response.Shape[2]}×{pictures.Response.Shape[3]}, from {lo:F3} to {hi:F3}");
+            stdout.WriteLine(inputPath);
+            stdout.WriteLine(responsePath);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The test split from <paramref name="explicitDirectory"/>, or else the Debian folder, or else (when
+    /// <paramref name="allowFixture"/>, with a note on <paramref name="log"/>) the repository's small fixture.</summary>
+    /// <exception cref="UsageException">No usable folder; the message says how to get the files.</exception>
+    internal static Dataset LoadTest(string? explicitDirectory, TextWriter log, bool allowFixture = true)
+    {
+        var dir = explicitDirectory ?? FashionMnist.DebianDirectory;
+        if (!HasTest(dir))
+        {
+            var missing = $"{dir} does not hold {FashionMnist.TestImages} and {FashionMnist.TestLabels}";
+            if (explicitDirectory is not null || !allowFixture || !HasTest(FixtureDirectory))
+                throw new UsageException($"{missing}. Install them with 'apt-get install -y dataset-fashion-mnist', or point --data at a folder holding them.");
+            log.WriteLine($"note: {missing} (apt-get install -y dataset-fashion-mnist); using the small test set in {FixtureDirectory} instead.");
+            dir = FixtureDirectory;
+        }
+        return Idx.ReadDataset(Path.Combine(dir, FashionMnist.TestImages), Path.Combine(dir, FashionMnist.TestLabels), 10);
+    }
+
+    private static bool HasTest(string dir) =>
+        File.Exists(Path.Combine(dir, FashionMnist.TestImages)) && File.Exists(Path.Combine(dir, FashionMnist.TestLabels));
+}

@@ -1,0 +1,40 @@
+using Functional.Data;
+using Functional.Network;
+using Functional.Training;
+using Microsoft.Extensions.Logging;
+
+namespace Functional.Cli.Training;
+
+/// <summary>
+/// Connects a fit to the command line: drives the epoch progress display and, after every epoch, hands a
+/// <see cref="RunSnapshot"/> to each artifact so the run folder is always current.
+/// </summary>
+internal sealed class RunObserver(string directory, Dataset test, Normalization normalization, EpochProgress progress,
+    IReadOnlyList<IRunArtifact> artifacts, ILogger logger) : ITrainingObserver
+{
+    private int epochs;
+
+    public void EpochStarted(int epoch, int epochs, int steps)
+    {
+        this.epochs = epochs;
+        progress.Begin(epoch, epochs, steps);
+    }
+
+    public void StepFinished(StepReport report)
+    {
+        progress.Report(report);
+        // Close the bar with the last step, so the evaluation's log line is not drawn through a live display.
+        if (report.Step == report.Steps) progress.End();
+    }
+
+    public void EpochFinished(IReadOnlyList<EpochRecord> history, Model model)
+    {
+        progress.End();
+        var snapshot = new RunSnapshot(directory, history[^1].Epoch, epochs, history, model, test, normalization);
+        foreach (var artifact in artifacts)
+        {
+            artifact.AfterEpoch(snapshot);
+            logger.LogDebug("Wrote {Artifact} for epoch {Epoch}", artifact.Name, snapshot.Epoch);
+        }
+    }
+}

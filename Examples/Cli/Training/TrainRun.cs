@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using Functional.Cli.Checkpoints;
+using Functional.Cli.Pictures;
+using Functional.Data;
+using Functional.Dsl.Zoo;
+using Functional.Random;
+using Functional.Training;
+using Microsoft.Extensions.Logging;
+
+namespace Functional.Cli.Training;
+
+/// <summary>
+/// One run of the main job: locate (or install) the data, build LeNet-5, fit it with progress and per-epoch
+/// artifacts in a fresh run folder, then print the folder and the test accuracy as the last stdout line.
+/// </summary>
+internal static class TrainRun
+{
+    /// <summary>Runs <paramref name="settings"/>; results go to <paramref name="stdout"/>, everything else to <paramref name="stderr"/>.</summary>
+    /// <returns>0 on success, 1 when training failed (non-finite values, unreadable data).</returns>
+    public static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        settings.Validate();
+        var context = Backend.Create(settings.Backend);
+        var dataDir = DatasetLocator.ForThisMachine(stderr).Locate(settings.Data);
+        double accuracy;
+        string runDir;
+        var factory = Logging.Create();
+        try
+        {
+            var logger = factory.CreateLogger("train");
+            var clock = Stopwatch.StartNew();
+            Splits splits;
+            try { splits = FashionMnist.Load(dataDir, settings.Limit); }
+            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+            logger.LogInformation("Loaded {Train} training and {Test} test images from {Directory} in {Seconds:F1} s",
+                splits.Train.Count, splits.Test.Count, dataDir, clock.Elapsed.TotalSeconds);
+
+            var normalization = Normalization.Of(splits.Train);
+            var key = Key.FromSeed(settings.Seed);
+            var train = DataLoader.Over(splits.Train, settings.BatchSize).Shuffled(key.Split(1)).Normalized(normalization);
+            var test = DataLoader.Over(splits.Test, 500).Normalized(normalization);
+            var model = LeNet.Modern(classes: splits.Train.Classes).Init(splits.Train.SampleShape, settings.Seed, context);
+            var optimizer = settings.CreateOptimizer((long)train.BatchCount * settings.Epochs);
+
+            runDir = CreateRunDirectory(settings.Out);
+            logger.LogInformation("Run folder {RunDirectory}", runDir);
+            using var progress = EpochProgress.For(stderr);
+            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv(), new CheckpointArtifact(), new PicturesArtifact()], logger);
+            var options = new FitOptions(settings.Epochs, settings.Seed, ClipNorm: settings.Clip,
+                EarlyStopping: settings.Patience is { } p ? new EarlyStopping(p) : null);
+            FitResult result;
+            try { result = Trainer.Fit(model, optimizer, train, test, options, logger, observer); }
+            catch (NonFiniteTrainingException e)
+            {
+                progress.End();
+                if (!Directory.EnumerateFileSystemEntries(runDir).Any()) Directory.Delete(runDir);   // nothing worth keeping
+                stderr.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+            // After an early stop the returned model is the best epoch's, not the last one's.
+            accuracy = result.StoppedEarly ? Trainer.Evaluate(result.Model, test).Accuracy : result.History[^1].TestAccuracy;
+            logger.LogInformation("Finished {Epochs} epochs in {Seconds:F1} s; the run folder is {RunDirectory}", result.History.Count, clock.Elapsed.TotalSeconds, runDir);
+        }
+        finally
+        {
+            factory.Dispose();   // flushes the console logger, so its last lines come before the result
+        }
+        stderr.Flush();
+        stdout.WriteLine($"run folder: {runDir}");
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy: {accuracy:F4}"));
+        return 0;
+    }
+
+    /// <summary>A new folder <c>out/yyyyMMdd-HHmmss</c> (UTC), with a suffix if two runs start in the same second.</summary>
+    private static string CreateRunDirectory(string root)
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var path = Path.Combine(root, stamp);
+        for (var i = 2; Directory.Exists(path); i++) path = Path.Combine(root, $"{stamp}-{i}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

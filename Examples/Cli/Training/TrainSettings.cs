@@ -1,0 +1,47 @@
+using Functional.Training;
+
+namespace Functional.Cli.Training;
+
+/// <summary>Everything <c>train</c> was asked to do, validated, with the main job's defaults.</summary>
+internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, string Optimizer, string Schedule, int Seed, string Out,
+    int? Limit, string? Data, string Backend, double? Clip, int? Patience)
+{
+    /// <summary>The main job's defaults: they reach ≥ 0.89 test accuracy with margin (docs/training.md).</summary>
+    public static TrainSettings Default { get; } = new(8, 64, null, "adam", "one-cycle", 42, "runs", null, null, Training.Backend.DefaultName, null, null);
+
+    /// <summary>The peak learning rate used when <c>--lr</c> is not given.</summary>
+    public static double DefaultLr(string optimizer) => optimizer == "sgd" ? 0.05 : 3e-3;
+
+    /// <summary>The learning rate in effect (given or default).</summary>
+    public double LearningRate => Lr ?? DefaultLr(Optimizer);
+
+    /// <summary>Throws a usage error for a value no run can use.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new UsageException($"--epochs {Epochs}: train for at least one epoch.");
+        if (BatchSize < 1) throw new UsageException($"--batch-size {BatchSize}: a batch holds at least one image.");
+        if (Limit is < 1) throw new UsageException($"--limit {Limit}: keep at least one training image.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UsageException($"--lr {LearningRate}: the learning rate must be positive.");
+        if (Clip is { } c && !(c > 0)) throw new UsageException($"--clip {c}: the norm must be positive.");
+        if (Patience is < 1) throw new UsageException($"--patience {Patience}: wait at least one epoch.");
+    }
+
+    /// <summary>The optimizer with its schedule spread over <paramref name="totalSteps"/> steps.</summary>
+    public Functional.Training.Optimizer CreateOptimizer(long totalSteps)
+    {
+        var lr = LearningRate;
+        var schedule = Schedule switch
+        {
+            "one-cycle" => Functional.Training.Schedule.OneCycle(lr, Math.Max(totalSteps, 2)),
+            "cosine" => Functional.Training.Schedule.Cosine(lr, totalSteps),
+            "step" => Functional.Training.Schedule.StepDecay(lr, Math.Max((totalSteps + 2) / 3, 1), 0.1),
+            _ => Functional.Training.Schedule.Constant(lr),
+        };
+        return Optimizer switch
+        {
+            "sgd" => Functional.Training.Optimizer.Sgd(schedule, momentum: 0.9, nesterov: true),
+            "adamw" => Functional.Training.Optimizer.AdamW(schedule),
+            _ => Functional.Training.Optimizer.Adam(schedule),
+        };
+    }
+}

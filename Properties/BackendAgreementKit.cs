@@ -1,0 +1,64 @@
+using ExecutionContext = Functional.Backends.ExecutionContext;
+using FsCheck;
+using Functional.Backends;
+using Functional.Backends.Cpu;
+using Functional.Backends.Reference;
+using Functional.Random;
+
+namespace Functional.Properties;
+
+/// <summary>Shared pieces of the backend agreement laws: the two backends, seeded data and the float32 tolerance.</summary>
+internal static class BackendAgreementKit
+{
+    public static readonly IBackend Reference = new ReferenceBackend();
+
+    /// <summary>Two threads, so the parallel paths run (the machine's core count does not matter to the results).</summary>
+    public static readonly IBackend Cpu = ExecutionContext.Cpu(2).Backend;
+
+    public static Config Seeded(int tests, ulong seed) => Config.QuickThrowOnFailure.WithMaxTest(tests).WithReplay(seed, 1);
+
+    /// <summary>Values uniform in [−1, 1) from a seed.</summary>
+    public static float[] Values(int n, long seed)
+    {
+        var key = Key.FromSeed(seed);
+        var v = new float[n];
+        for (var i = 0; i < n; i++) v[i] = key.Uniform(i) * 2f - 1f;
+        return v;
+    }
+
+    public static TensorStorage Store(float[] values) => Tensor.FromArray(Shape.Of(values.Length), values).Storage;
+
+    public static float[] Read(TensorStorage s) => s.ToHost().ToArray();
+
+    /// <summary>
+    /// True when every element agrees to float32 accuracy for sums of up to <paramref name="terms"/> products of
+    /// values in [−1, 1]; otherwise prints the first disagreement, so a failing case says where and by how much.
+    /// </summary>
+    public static bool Close(string what, float[] expected, float[] actual, int terms)
+    {
+        if (expected.Length != actual.Length) { Console.WriteLine($"{what}: lengths {expected.Length} vs {actual.Length}"); return false; }
+        var tolerance = 2e-6f * Math.Max(terms, 1) + 1e-6f;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var diff = Math.Abs(expected[i] - actual[i]);
+            if (float.IsNaN(expected[i]) != float.IsNaN(actual[i]) || diff > tolerance * (1 + Math.Abs(expected[i])))
+            {
+                Console.WriteLine($"{what}: element {i} reference {expected[i]} cpu {actual[i]} (tolerance {tolerance})");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Bit-for-bit equality (NaNs equal to NaNs), printing the first difference.</summary>
+    public static bool Identical(string what, float[] a, float[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]))
+            {
+                Console.WriteLine($"{what}: element {i} differs: {a[i]} vs {b[i]}");
+                return false;
+            }
+        return a.Length == b.Length;
+    }
+}

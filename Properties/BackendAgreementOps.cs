@@ -1,0 +1,183 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Functional.Backends;
+using Xunit;
+using static Functional.Properties.BackendAgreementKit;
+
+namespace Functional.Properties;
+
+/// <summary>The Cpu backend's GEMM, element-wise, reduction, softmax, pooling and padding agree with the Reference backend.</summary>
+public class BackendAgreementOps
+{
+    // Sizes straddle the 6×16 register tile and the 256-deep K block; batches use strides and offsets.
+    private static Gen<(GemmGeometry G, long Seed)> Gemms() =>
+        from m in Gen.OneOf(Gen.Choose(1, 20), Gen.Choose(60, 160))
+        from n in Gen.OneOf(Gen.Choose(1, 40), Gen.Choose(100, 300))
+        from k in Gen.OneOf(Gen.Choose(0, 20), Gen.Choose(250, 600))
+        from ta in Gen.Elements(false, true)
+        from tb in Gen.Elements(false, true)
+        from alpha in Gen.Elements(1f, 0.5f, -2f)
+        from beta in Gen.Elements(0f, 1f, 0.25f)
+        from batch in Gen.Choose(1, 3)
+        from shareB in Gen.Elements(false, true)
+        from offset in Gen.Choose(0, 5)
+        from seed in Gen.Choose(0, 1_000_000)
+        select (new GemmGeometry(m, n, k, ta, tb, alpha, beta, batch, m * k + offset, shareB ? 0 : k * n, m * n + offset, offset, 0, offset),
+            (long)seed);
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Gemm_agrees_with_reference() =>
+        Prop.ForAll(Gemms().ToArbitrary(), c =>
+        {
+            var g = c.G;
+            var a = Values(g.OffsetA + g.Batch * g.StrideA, c.Seed);
+            var b = Values(g.StrideB == 0 ? g.K * g.N : g.Batch * g.StrideB, c.Seed + 1);
+            var start = Values(g.OffsetC + g.Batch * g.StrideC, c.Seed + 2);
+            var (cr, cc) = (Store((float[])start.Clone()), Store((float[])start.Clone()));
+            Reference.Gemm(g, Store(a), Store(b), cr);
+            Cpu.Gemm(g, Store(a), Store(b), cc);
+            return Close($"gemm {g}", Read(cr), Read(cc), g.K + 2);
+        }).Check(Seeded(150, 94));
+
+    private static Gen<(int Outer, int Axis, int Inner, long Seed)> Axes() =>
+        from outer in Gen.Choose(1, 9)
+        from axis in Gen.Choose(1, 40)
+        from inner in Gen.OneOf(Gen.Constant(1), Gen.Choose(1, 70))
+        from seed in Gen.Choose(0, 1_000_000)
+        select (outer, axis, inner, (long)seed);
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Unary_maps_and_their_derivatives_agree_with_reference() =>
+        Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<UnaryOp>()).ToArbitrary(), (c, op) =>
+        {
+            var n = c.Outer * c.Axis * c.Inner;
+            // Sqrt and Log need positive inputs; the others see both signs.
+            var x = Values(n, c.Seed).Select(v => op is UnaryOp.Sqrt or UnaryOp.Log ? Math.Abs(v) + 0.1f : v).ToArray();
+            var dy = Values(n, c.Seed + 1);
+            var (yr, yc) = (Reference.Allocate(n), Cpu.Allocate(n));
+            Reference.Unary(op, 0.3f, Store(x), yr);
+            Cpu.Unary(op, 0.3f, Store(x), yc);
+            var (dr, dc) = (Reference.Allocate(n), Cpu.Allocate(n));
+            Reference.UnaryBackward(op, 0.3f, Store(x), yr, Store(dy), dr);
+            Cpu.UnaryBackward(op, 0.3f, Store(x), yr, Store(dy), dc);
+            return Close($"{op} forward", Read(yr), Read(yc), 1) && Close($"{op} backward", Read(dr), Read(dc), 1);
+        }).Check(Seeded(200, 95));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Binary_maps_agree_with_reference_elementwise_and_per_axis() =>
+        Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<BinaryOp>()).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(),
+            (c, op, perAxis) =>
+            {
+                var g = new AxisGeometry(c.Outer, c.Axis, c.Inner);
+                var a = Values(g.Length, c.Seed);
+                var b = Values(perAxis ? g.Axis : g.Length, c.Seed + 1).Select(v => v + 2f).ToArray();
+                var (yr, yc) = (Reference.Allocate(g.Length), Cpu.Allocate(g.Length));
+                Reference.Binary(op, g, Store(a), Store(b), perAxis, yr);
+                Cpu.Binary(op, g, Store(a), Store(b), perAxis, yc);
+                return Close($"{op} {g} perAxis={perAxis}", Read(yr), Read(yc), 1);
+            }).Check(Seeded(200, 96));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Reductions_agree_with_reference() =>
+        Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<ReduceOp>()).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(),
+            (c, op, keep) =>
+            {
+                var g = new AxisGeometry(c.Outer, c.Axis, c.Inner);
+                var x = Values(g.Length, c.Seed);
+                var n = keep ? g.Axis : g.Outer * g.Inner;
+                var (yr, yc) = (Reference.Allocate(n), Cpu.Allocate(n));
+                Reference.Reduce(op, g, Store(x), keep, yr);
+                Cpu.Reduce(op, g, Store(x), keep, yc);
+                return Close($"{op} {g} keepAxis={keep}", Read(yr), Read(yc), keep ? g.Outer * g.Inner : g.Axis);
+            }).Check(Seeded(200, 97));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Softmax_and_log_softmax_agree_with_reference_forward_and_backward() =>
+        Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(false, true).ToArbitrary(), (c, log) =>
+        {
+            var g = new AxisGeometry(c.Outer, c.Axis, c.Inner);
+            var x = Values(g.Length, c.Seed).Select(v => v * 10f).ToArray();
+            var dy = Values(g.Length, c.Seed + 1);
+            var (yr, yc) = (Reference.Allocate(g.Length), Cpu.Allocate(g.Length));
+            Reference.Softmax(g, log, Store(x), yr);
+            Cpu.Softmax(g, log, Store(x), yc);
+            var (dr, dc) = (Reference.Allocate(g.Length), Cpu.Allocate(g.Length));
+            Reference.SoftmaxBackward(g, log, yr, Store(dy), dr);
+            Cpu.SoftmaxBackward(g, log, yr, Store(dy), dc);
+            return Close($"softmax log={log} {g}", Read(yr), Read(yc), g.Axis) && Close("softmax backward", Read(dr), Read(dc), g.Axis);
+        }).Check(Seeded(150, 98));
+
+    // Max, average and adaptive pooling with stride, padding, dilation and ceil mode, over 2-d and 3-d planes.
+    private static Gen<(PoolGeometry G, long Seed)> Pools() =>
+        from kind in Gen.Elements(PoolKind.Max, PoolKind.Average, PoolKind.AdaptiveAverage)
+        from k in Gen.Choose(1, 3)
+        from s in Gen.Choose(1, 3)
+        from p in Gen.Choose(0, k / 2)
+        from dil in kind == PoolKind.Max ? Gen.Choose(1, 2) : Gen.Constant(1)
+        from ceil in Gen.Elements(false, true)
+        from depth in Gen.Elements(1, 1, 3)
+        from h in Gen.Choose(k * dil, 12)
+        from w in Gen.Choose(k * dil, 12)
+        from planes in Gen.Choose(1, 40)
+        from include in Gen.Elements(false, true)
+        from seed in Gen.Choose(0, 1_000_000)
+        let kd = depth == 1 ? 1 : k
+        let pd = depth == 1 ? 0 : p
+        let size = (Func<int, int, int, int>)((i, kk, pp) => kind == PoolKind.AdaptiveAverage
+            ? Math.Max(1, i * 2 / 3) : ShapeRules.PoolOutputSize(i, kk, s, pp, dil, ceil))
+        where kind == PoolKind.AdaptiveAverage
+              || (Reads(depth, kd, s, pd, dil, ceil) && Reads(h, k, s, p, dil, ceil) && Reads(w, k, s, p, dil, ceil))
+        select (new PoolGeometry(depth == 1 ? 2 : 3, kind, planes, new Dims3(depth, h, w), new Dims3(kd, k, k), new Dims3(depth == 1 ? 1 : s, s, s),
+            new Dims3(depth == 1 ? 1 : dil, dil, dil), new Dims3(pd, p, p), new Dims3(size(depth, kd, pd), size(h, k, p), size(w, k, p)), include),
+            (long)seed);
+
+    // Every window must read at least one input element (the pooling spec rejects the others).
+    private static bool Reads(int i, int k, int s, int p, int d, bool ceil) =>
+        ShapeRules.PoolOutputSize(i, k, s, p, d, ceil) >= 1 && Enumerable.Range(0, ShapeRules.PoolOutputSize(i, k, s, p, d, ceil))
+            .All(o => Enumerable.Range(0, k).Any(j => o * s - p + j * d >= 0 && o * s - p + j * d < i));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Pooling_agrees_with_reference_forward_argmax_and_backward() =>
+        Prop.ForAll(Pools().ToArbitrary(), c =>
+        {
+            var g = c.G;
+            var x = Values(g.InputLength, c.Seed);
+            var dy = Values(g.OutputLength, c.Seed + 1);
+            var (yr, yc) = (Reference.Allocate(g.OutputLength), Cpu.Allocate(g.OutputLength));
+            var (ar, ac) = (Reference.AllocateIndices(g.OutputLength), Cpu.AllocateIndices(g.OutputLength));
+            var max = g.Kind == PoolKind.Max;
+            Reference.PoolForward(g, Store(x), yr, max ? ar : null);
+            Cpu.PoolForward(g, Store(x), yc, max ? ac : null);
+            var (dr, dc) = (Reference.Allocate(g.InputLength), Cpu.Allocate(g.InputLength));
+            Reference.PoolBackward(g, Store(dy), max ? ar : null, dr);
+            Cpu.PoolBackward(g, Store(dy), max ? ac : null, dc);
+            // Same taps, order and divisor as the Reference loops: equal bits, not just float32 agreement.
+            return Identical($"pool {g}", Read(yr), Read(yc)) && Identical($"pool backward {g}", Read(dr), Read(dc))
+                && (!max || ((HostIndexStorage)ar).Data.SequenceEqual(((HostIndexStorage)ac).Data));
+        }).Check(Seeded(200, 99));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Padding_modes_agree_with_reference_forward_and_adjoint() =>
+        Prop.ForAll(Gen.Choose(1, 9).ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), Gen.Elements(Enum.GetValues<PaddingMode>()).ToArbitrary(),
+            (size, pad, mode) =>
+            {
+                var p = Math.Min(pad, mode == PaddingMode.Reflect ? size - 1 : size);
+                var g = new PadGeometry(7, new Dims3(1, size, size + 1), new Dims3(0, p, p), new Dims3(1, size + 2 * p, size + 1 + 2 * p));
+                var x = Values(g.Planes * g.Input.Product, size * 31 + pad);
+                var dy = Values(g.Planes * g.Output.Product, size * 37 + pad);
+                var (yr, yc) = (Reference.Allocate(dy.Length), Cpu.Allocate(dy.Length));
+                Reference.Pad(g, mode, Store(x), yr);
+                Cpu.Pad(g, mode, Store(x), yc);
+                var (dr, dc) = (Reference.Allocate(x.Length), Cpu.Allocate(x.Length));
+                Reference.PadBackward(g, mode, Store(dy), dr);
+                Cpu.PadBackward(g, mode, Store(dy), dc);
+                return Close($"pad {mode} {g}", Read(yr), Read(yc), 1) && Close($"pad backward {mode}", Read(dr), Read(dc), 9);
+            }).Check(Seeded(100, 100));
+}

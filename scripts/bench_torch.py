@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Times Functional's Cpu backend and PyTorch on the same workloads, interleaved in one run, and prints both.
+
+Our side runs in a child process (Benchmarks' `serve` mode) that answers one workload per line with its median
+time; PyTorch runs here. Each round times every workload on both sides back to back, and the table reports the
+median over rounds, so load from other processes hits both sides alike. The ratio is torch_time / our_time:
+above 1 means Functional is faster. The last line is `conv f+b geomean torch/ours: X.XX` (the nine conv shapes).
+Without PyTorch the script installs python3-torch when it runs as root with apt, and otherwise prints our side only.
+"""
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+CONV = [  # name, N, C, H, W, C_out, k, stride, pad, groups: the order of Benchmarks/Workloads.cs
+    ("lenet-c1 64x1x28x28>6 k5", 64, 1, 28, 28, 6, 5, 1, 0, 1),
+    ("lenet-c3 64x6x14x14>16 k5", 64, 6, 14, 14, 16, 5, 1, 0, 1),
+    ("stem 128x3x32x32>64 k3", 128, 3, 32, 32, 64, 3, 1, 1, 1),
+    ("res 128x64x32x32>64 k3", 128, 64, 32, 32, 64, 3, 1, 1, 1),
+    ("res 128x128x16x16>128 k3", 128, 128, 16, 16, 128, 3, 1, 1, 1),
+    ("res 128x256x8x8>256 k3", 128, 256, 8, 8, 256, 3, 1, 1, 1),
+    ("imagenet 32x3x224x224>64 k7s2", 32, 3, 224, 224, 64, 7, 2, 3, 1),
+    ("pointwise 128x64x32x32>128 k1", 128, 64, 32, 32, 128, 1, 1, 0, 1),
+    ("depthwise 128x64x32x32 k3 g64", 128, 64, 32, 32, 64, 3, 1, 1, 64),
+]
+GEMM = [(256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 576, 1024), (64, 576, 131072)]
+
+
+def parse():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--ours", required=True, help="command that starts Functional.Benchmarks (without 'serve')")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the table shows the median")
+    p.add_argument("--seconds", type=float, default=0.4, help="time budget per workload per round and side")
+    p.add_argument("--quick", action="store_true", help="one round, shorter budget, skip the largest GEMMs")
+    return p.parse_args()
+
+
+def import_torch():
+    try:
+        import torch  # noqa: F401
+        return torch
+    except ImportError:
+        pass
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing python3-torch with apt-get (benchmark comparison only)", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "python3-torch"], check=False, stdout=subprocess.DEVNULL)
+        try:
+            import torch  # noqa: F401
+            return torch
+        except ImportError:
+            pass
+    print("PyTorch is not available: printing Functional's times only", flush=True)
+    return None
+
+
+class Ours:
+    def __init__(self, command, threads, seconds):
+        self.proc = subprocess.Popen(command.split() + ["serve", str(threads), str(seconds)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ready = self.proc.stdout.readline().strip()
+        if not ready.startswith("ready"):
+            sys.exit(f"bench: the benchmark process did not start ({ready!r})")
+
+    def ask(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if not answer or answer.startswith("error"):
+            sys.exit(f"bench: '{line}' failed: {answer}")
+        return answer
+
+    def time(self, line):
+        return float(self.ask(line))
+
+    def close(self):
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def median_ms(fn, seconds):
+    fn()
+    times, start = [], time.perf_counter()
+    while len(times) < 3 or (time.perf_counter() - start < seconds and len(times) < 200):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def torch_workloads(torch):
+    """Closures keyed like our serve lines."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    work = {}
+    for i, (_, n, c, h, w, co, k, s, p, g) in enumerate(CONV):
+        conv = nn.Conv2d(c, co, k, stride=s, padding=p, groups=g)
+        x = torch.randn(n, c, h, w, requires_grad=True)
+        dy = torch.randn_like(conv(x))
+
+        def fwd(conv=conv, x=x):
+            with torch.no_grad():
+                conv(x)
+
+        def fb(conv=conv, x=x, dy=dy):
+            torch.autograd.grad(conv(x), [x, conv.weight, conv.bias], dy)
+        work[f"conv {i} fwd"], work[f"conv {i} fb"] = fwd, fb
+    for m, k, n in GEMM:
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        work[f"gemm {m} {k} {n}"] = lambda a=a, b=b: torch.mm(a, b)
+
+    class LeNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1, self.c3 = nn.Conv2d(1, 6, 5, padding=2), nn.Conv2d(6, 16, 5)
+            self.f5, self.f6, self.f7 = nn.Linear(400, 120), nn.Linear(120, 84), nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.c1(x)), 2)
+            x = F.max_pool2d(F.relu(self.c3(x)), 2)
+            x = F.relu(self.f5(x.flatten(1)))
+            return self.f7(F.relu(self.f6(x)))
+    net = LeNet()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    images, labels = torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))
+
+    def lenet_step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(net(images), labels).backward()
+        opt.step()
+    work["lenet 64"] = lenet_step
+    return work
+
+
+def main():
+    args = parse()
+    if args.quick:
+        args.rounds, args.seconds = 1, min(args.seconds, 0.25)
+    torch = import_torch()
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+    lines = [f"conv {i} {m}" for i in range(len(CONV)) for m in ("fwd", "fb")]
+    lines += [f"gemm {m} {k} {n}" for m, k, n in GEMM if not (args.quick and m * k * n > 1024 ** 3)]
+    lines += ["lenet 64"]
+    ours = Ours(args.ours, args.threads, args.seconds)
+    theirs = torch_workloads(torch) if torch is not None else {}
+    times = {line: ([], []) for line in lines}
+    for r in range(args.rounds):
+        for line in lines:
+            times[line][0].append(ours.time(line))
+            if line in theirs:
+                times[line][1].append(median_ms(theirs[line], args.seconds))
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    memory = ours.ask("memory lenet 64")
+    ours.close()
+    print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
+    report(times, torch, args.threads)
+
+
+def label(line):
+    parts = line.split()
+    if parts[0] == "conv":
+        return f"{CONV[int(parts[1])][0]} {'f+b' if parts[2] == 'fb' else 'fwd'}"
+    if parts[0] == "gemm":
+        return f"sgemm {parts[1]}x{parts[2]}x{parts[3]}"
+    return f"LeNet-5 train step, batch {parts[1]}"
+
+
+def report(times, torch, threads):
+    version = torch.__version__ if torch is not None else "absent"
+    print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
+    print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
+    ratios = []
+    for line, (ours, theirs) in times.items():
+        o = statistics.median(ours)
+        t = statistics.median(theirs) if theirs else None
+        gf = ""
+        if line.startswith("gemm"):
+            m, k, n = map(int, line.split()[1:])
+            gf = f"{2 * m * k * n / o / 1e6:9.1f}"
+        ratio = t / o if t else None
+        if ratio and line.startswith("conv") and line.endswith("fb"):
+            ratios.append(ratio)
+        print(f"{label(line):46} {o:10.3f} {t if t else float('nan'):10.3f} {ratio if ratio else float('nan'):7.2f}  {gf}")
+    if ratios:
+        print(f"conv f+b geomean torch/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
+
+
+if __name__ == "__main__":
+    main()
