@@ -16,7 +16,8 @@ namespace Functional.Properties;
 public class NetworkLaws
 {
     /// <summary>A generated network and the per-sample input it is built for.</summary>
-    public sealed record Net(Layer Layer, Shape Input, int Seed)
+    /// <param name="Parts">The blocks the chain was built from, in order (for the composition laws).</param>
+    public sealed record Net(Layer Layer, Shape Input, int Seed, Layer[] Parts)
     {
         /// <summary>E.g. <c>0: Conv(2, 3×3); 1: Tanh; … on 2×6×5, seed 3</c>.</summary>
         public override string ToString() => $"{LayerLaws.Describe(Layer, Input)} on {Input}, seed {Seed}";
@@ -44,13 +45,16 @@ public class NetworkLaws
     private static Net Build(Shape input, IEnumerable<Func<int, Layer>> blocks, bool head, int seed)
     {
         Layer net = Identity;
+        var parts = new List<Layer>();
         foreach (var block in blocks)
         {
-            var candidate = net.Then(block(net.OutputShape(input)[0]));
-            try { candidate.OutputShape(input); net = candidate; }
+            var part = block(net.OutputShape(input)[0]);
+            var candidate = net.Then(part);
+            try { candidate.OutputShape(input); net = candidate; parts.Add(part); }
             catch (ShapeException) { }  // e.g. a pooling on a map already too small: skip the block
         }
-        return new Net(head ? net.Then(Flatten).Then(Dense(3)) : net, input, seed);
+        if (head) parts.AddRange([Flatten, Dense(3)]);
+        return new Net(parts.Count == 0 ? Identity : parts.Aggregate((a, b) => a.Then(b)), input, seed, [.. parts]);
     }
 
     // 100 networks: each is initialised and run forward once or twice.
@@ -77,6 +81,28 @@ public class NetworkLaws
         from seed in Gen.Choose(0, 10_000)
         let conv = Conv(f, k, s, 1, d)
         select Build(Shape.Image(c, h, w), [_ => conv, _ => pool ? AvgPool(2, 1) : Identity], head: true, seed);
+
+    [Fact]
+    [Trait("Law", "Composition")]
+    public void Then_is_associative_in_value_outputs_and_gradients() =>
+        Seeds.Check("Composition", 1505, 100, Nets(smooth: true).Where(n => n.Parts.Length >= 3).ToArbitrary(), n =>
+        {
+            // Split the blocks at two generated points into a, b, c and compare (a·b)·c with a·(b·c).
+            var cut1 = 1 + n.Seed % (n.Parts.Length - 2);
+            var cut2 = cut1 + 1 + n.Seed / 7 % (n.Parts.Length - cut1 - 1);
+            Layer Fold(IEnumerable<Layer> parts) => parts.Aggregate((x, y) => x.Then(y));
+            var (a, b, c) = (Fold(n.Parts[..cut1]), Fold(n.Parts[cut1..cut2]), Fold(n.Parts[cut2..]));
+            var (left, right) = (a.Then(b).Then(c), a.Then(b.Then(c)));
+            Expect.Equal("(a·b)·c and a·(b·c) as values", left, right);
+            var (ml, mr) = (left.Init(n.Input, n.Seed), right.Init(n.Input, n.Seed));
+            var x = Tensor.Uniform(n.Input.WithBatch(2), Key.FromSeed(n.Seed), -1f, 1f);
+            var (fl, fr) = (ml.Forward(x, Key.FromSeed(1)), mr.Forward(x, Key.FromSeed(1)));
+            Expect.Close("output", fr.Output, fl.Output);
+            var r = Tensor.Uniform(fl.Output.Shape, Key.FromSeed(2), -1f, 1f);
+            var (gl, gr) = (fl.Pullback(r), fr.Pullback(r));
+            Expect.Close("input gradient", gr.Input, gl.Input);
+            foreach (var leaf in gl.Gradients) Expect.Close($"gradient of {leaf.Path}", gr.Gradients[leaf.Path], leaf.Value);
+        });
 
     [Fact]
     [Trait("Law", "Composition")]
