@@ -14,6 +14,8 @@ done
 
 echo "== F# example"
 dotnet Examples/FSharp/bin/Release/net10.0/functional-fsharp.dll || status=1
+echo "== F# sweep"
+dotnet Examples/FSharpVariants/bin/Release/net10.0/functional-fsharp-variants.dll --data Tests/Fixtures/fashion-mnist-small --limit 256 --test-limit 100 --epochs 1 || status=1
 
 # Sum the counters of every TRX file, so the run ends on one line that any reader can parse.
 passed=0; failed=0; skipped=0

@@ -24,6 +24,7 @@ public static class Program
             PicturesCommand.Create(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
+            VariantsCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);
