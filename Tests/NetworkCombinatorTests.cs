@@ -19,6 +19,8 @@ public class NetworkCombinatorTests
         Assert.NotEqual(a.Then(b), b.Then(a));
         Assert.Equal(Conv(4, 3, padding: 1), Conv(4, 3, padding: 1));
         Assert.NotEqual(Conv(4, 3, padding: 1), Conv(4, 3, padding: 2));
+        Assert.Equal("Conv(4, 3, padding 1)", Conv(4, 3, padding: 1).ToString());
+        Assert.Equal("Chain(3 layers)", a.Then(b).Then(c).ToString());
     }
 
     [Fact]
@@ -78,17 +80,30 @@ public class NetworkCombinatorTests
         Assert.Equal(x.ToArray()[..16], y[(5 * 16)..]);          // branch 3 copies channel 0 to the last channel
     }
 
-    [Fact]
-    public void Gradients_through_every_combinator_match_central_differences_in_double()
+    public static TheoryData<string> Networks => ["combinators", "upsampling", "sequence"];
+
+    private static (Layer Net, Shape Input) Network(string name) => name switch
     {
-        var net = Conv(3, 3, padding: 1)
+        "combinators" => (Conv(3, 3, padding: 1)
             .Then(Residual(Conv(3, 3, padding: 1).Then(BatchNorm).Then(Tanh), after: Tanh))
             .Then(Concat(Pointwise(2), Channels(2, 0).Then(ChannelAffine), DepthwiseConv(3, padding: 1)))
-            .Then(AvgPool(2)).Then(LocallyConnected(2, 2)).Then(Flatten).Then(Dense(3)).Then(Sigmoid);
-        var model = net.Init(Shape.Image(2, 6, 6), seed: 8).WithContext(DoubleBackend.Context);
+            .Then(AvgPool(2)).Then(LocallyConnected(2, 2)).Then(Flatten).Then(Dense(3)).Then(Sigmoid), Shape.Image(2, 6, 6)),
+        "upsampling" => (Conv(2, 3, stride: 2, padding: 1, paddingMode: PaddingMode.Reflect).Then(LeakyReLU(0.1f))
+            .Then(ConvTranspose(2, 3, stride: 2, padding: 1, outputPadding: 1)).Then(Dropout(0.3f))
+            .Then(AdaptiveAvgPool(2, 3)).Then(Flatten).Then(Dense(3)).Then(LogSoftmax), Shape.Image(2, 6, 6)),
+        _ => (Conv(3, 3, dilation: 2).Then(BatchNorm).Then(Tanh).Then(MaxPool(2, ceil: true)).Then(SeparableConv(4, 3, padding: Padding.Same))
+            .Then(GlobalAvgPool).Then(Flatten).Then(Dense(3)).Then(Softmax), Shape.Sequence(2, 12)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Gradients_through_every_layer_match_central_differences_in_double(string name)
+    {
+        var (net, input) = Network(name);
+        var model = net.Init(input, seed: 8).WithContext(DoubleBackend.Context);
         var leaves = model.Parameters.ToArray();
         var flat = leaves.SelectMany(l => l.Value.ToArray().Select(v => (double)v + 0.01 * Math.Sin(v * 1000))).ToArray();
-        var x = DoubleBackend.Tensor(Shape.Images(3, 2, 6, 6), FiniteDifferences.Random(216, 12));
+        var x = DoubleBackend.Tensor(input.WithBatch(3), FiniteDifferences.Random(3 * input.Count, 12));
         var target = DoubleBackend.Tensor(Shape.Of(3, 3), FiniteDifferences.Random(9, 13));
 
         Model With(double[] values)

@@ -40,7 +40,7 @@ public sealed class ShortRun : IDisposable
             TestLoss.Add(eval.Loss); TestAccuracy.Add(eval.Accuracy);
             Last = eval;
         }
-        RunCheckpoint.Save(Directory, Model, Normalization, 2, Last!.Accuracy, Test.Count);
+        RunCheckpoint.Save(Directory, Model, Normalization, 2, Last!.Accuracy, Test.Count, steps: 40);
         Pictures = RunFolderPictures.Write(Directory, Model, new Curves(TrainLoss, TestLoss, TrainAccuracy, TestAccuracy), Test, Normalization, Last.Confusion);
     }
 
@@ -148,6 +148,15 @@ public class RunFolderTests(ShortRun run) : IClassFixture<ShortRun>
         Assert.Equal(run.Last.Correct, Enumerable.Range(0, 10).Sum(i => c[i, i]));
         for (var t = 0; t < 10; t++)
             Assert.Equal(Enumerable.Range(0, 200).Count(i => run.Test.Label(i) == t), Enumerable.Range(0, 10).Sum(p => c[t, p]));
+    }
+
+    [Fact]
+    public void Epoch_axes_tick_whole_epochs_only()
+    {
+        Assert.Equal([1.0, 2.0], Functional.Pictures.Axis.Nice(1, 2, 8, whole: true).Ticks);
+        Assert.Equal([0.0, 1.0, 2.0], Functional.Pictures.Axis.Nice(1, 1, 8, whole: true).Ticks);   // a one-epoch run
+        Assert.All(Functional.Pictures.Axis.Nice(1, 37, 8, whole: true).Ticks, t => Assert.Equal(Math.Round(t), t));
+        Assert.Equal("2", Functional.Pictures.Axis.Nice(1, 2, 8, whole: true).Label(2));
     }
 
     [Fact]

@@ -16,7 +16,8 @@ internal sealed class Axis
     public int Decimals { get; }
 
     /// <summary>An axis covering [lo, hi] whose ends fall on ticks, with about <paramref name="targetTicks"/> ticks.</summary>
-    public static Axis Nice(double lo, double hi, int targetTicks = 6)
+    /// <param name="whole">Only whole-number ticks (epochs, steps): a fractional epoch reads as a mistake.</param>
+    public static Axis Nice(double lo, double hi, int targetTicks = 6, bool whole = false)
     {
         if (!double.IsFinite(lo) || !double.IsFinite(hi)) { lo = 0; hi = 1; }
         if (lo > hi) (lo, hi) = (hi, lo);
@@ -29,11 +30,12 @@ internal sealed class Axis
         var mag = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         var norm = rough / mag;
         var step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag;
+        if (whole) step = Math.Max(1, Math.Ceiling(step));
         var min = Math.Floor(lo / step + 1e-9) * step;
         var max = Math.Ceiling(hi / step - 1e-9) * step;
         var n = (int)Math.Round((max - min) / step);
         var ticks = Enumerable.Range(0, n + 1).Select(i => min + i * step).ToArray();
-        var decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - 1e-9)) + (Math.Abs(step / mag - 2.5) < 1e-9 ? 1 : 0);
+        var decimals = whole ? 0 : Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - 1e-9)) + (Math.Abs(step / mag - 2.5) < 1e-9 ? 1 : 0);
         return new Axis(min, max, ticks, decimals);
     }
 

@@ -25,7 +25,7 @@ public static class LineChart
                 throw new ArgumentException($"LineChart: series '{s.Name}' has {s.X.Count} x values and {s.Y.Count} y values.");
         var xr = Frame.Range(series.SelectMany(s => s.X)) ?? (0, 1);
         var yr = Frame.Range(series.SelectMany(s => s.Y)) ?? (0, 1);
-        var x = Axis.Nice(xr.Lo, xr.Hi, 8);
+        var x = Axis.Nice(xr.Lo, xr.Hi, 8, whole: series.All(s => s.X.All(v => !double.IsFinite(v) || v == Math.Round(v))));
         var y = Axis.Nice(yMin ?? yr.Lo, yMax ?? yr.Hi);
         var c = new Canvas(width, height, Rgb.White);
         var p = Frame.Layout(width, height, y, title.Length > 0);

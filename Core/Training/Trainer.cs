@@ -75,7 +75,7 @@ public static class Trainer
             history.Add(record);
             logger.LogInformation("Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4}, accuracy {TrainAccuracy:F4}; test loss {TestLoss:F4}, accuracy {TestAccuracy:F4}; {ImagesPerSecond:F0} images/s, lr {LearningRate:G4}, {Seconds:F1} s",
                 epoch, options.Epochs, record.TrainLoss, record.TrainAccuracy, record.TestLoss, record.TestAccuracy, record.ImagesPerSecond, lr, record.Seconds);
-            observer?.EpochFinished(history, model);
+            observer?.EpochFinished([.. history], model);   // a copy: observers may keep it while the run goes on
 
             if (options.EarlyStopping is not { } stop) continue;
             if (record.TestLoss < best.Loss - stop.MinDelta) best = (record.TestLoss, model, epoch);
@@ -83,10 +83,10 @@ public static class Trainer
             {
                 logger.LogInformation("Early stop after epoch {Epoch}: the test loss has not improved for {Patience} epochs; keeping epoch {BestEpoch} (test loss {BestLoss:F4})",
                     epoch, stop.Patience, best.Epoch, best.Loss);
-                return new FitResult(best.Model, history, state, StoppedEarly: epoch < options.Epochs);
+                return new FitResult(best.Model, [.. history], state, StoppedEarly: epoch < options.Epochs);
             }
         }
-        return new FitResult(model, history, state, StoppedEarly: false);
+        return new FitResult(model, [.. history], state, StoppedEarly: false);
     }
 
     /// <summary>Mean loss and accuracy of <paramref name="model"/> over every sample of <paramref name="data"/>, in

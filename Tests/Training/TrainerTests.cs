@@ -80,8 +80,8 @@ public class TrainerTests
     public void Early_stopping_returns_the_best_epoch_once_the_test_loss_stops_improving()
     {
         var (train, test) = Loaders(64);
-        // A rate this large makes the test loss worse after the first epochs, so patience 1 must stop the run.
-        var result = Trainer.Fit(SmallNet(), Optimizer.Sgd(0.5), train, test,
+        // With a minimum improvement this large no epoch after the first counts as better, so patience 1 stops after epoch 2.
+        var result = Trainer.Fit(SmallNet(), Optimizer.Sgd(0.05), train, test,
             new FitOptions(Epochs: 12, EarlyStopping: new EarlyStopping(Patience: 1, MinDelta: 1e9)));
         Assert.True(result.StoppedEarly);
         Assert.Equal(2, result.History.Count);

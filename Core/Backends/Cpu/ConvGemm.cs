@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Functional.Backends.Cpu;
 
 /// <summary>
@@ -124,6 +126,7 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>dbias[co] = Σ_n Σ_o dy[n, co, o], images in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasGradient(in ConvGeometry g, float* dy, float* dbias, int co)
     {
         var positions = g.Output.Product;
@@ -133,6 +136,7 @@ internal static unsafe class ConvGemm
     }
 
     // Images first..first+count−1, in blocks of ImagesPerBlock, each block one GEMM with K = images × positions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterChunk(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw, int first, int count, bool serial)
     {
         var (rows, positions, m, nb) = (g.InPerGroup * g.Kernel.Product, g.Output.Product, g.OutPerGroup, ImagesPerBlock(g));
@@ -166,6 +170,7 @@ internal static unsafe class ConvGemm
 
     // Moves the m channel rows of a group between count images of y (N×C_out×positions) and one block matrix
     // whose row co holds every image's positions side by side.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(in ConvGeometry g, float* block, float* y, int n0, int count, int grp, int m, bool toBlock)
     {
         var positions = g.Output.Product;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Functional.Backends.Reference;
 
 namespace Functional.Backends.Cpu;
@@ -41,6 +42,7 @@ public sealed partial class CpuBackend
     }
 
     // y[o, i] over the Axis: a contiguous strip when Inner is 1, otherwise Inner-wide rows added in axis order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ReduceAxis(ReduceOp op, in AxisGeometry g, float* x, float* y, int o)
     {
         var src = x + (long)o * g.Axis * g.Inner;

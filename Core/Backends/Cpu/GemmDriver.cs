@@ -56,6 +56,7 @@ internal static unsafe class GemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(float* pa, float* pb, float* c, int ldc, int mc, int nc, int kc, float* tile)
     {
         for (var jr = 0; jr < nc; jr += NR)
@@ -80,6 +81,7 @@ internal static unsafe class GemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleC(float* c, int ldc, int m, int n, float beta)
     {
         if (beta == 1f) return;

@@ -28,6 +28,7 @@ internal static unsafe class Im2Col
     }
 
     // One walk serves both directions, so the gather and its adjoint cannot drift apart.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Walk(in ConvGeometry g, float* x, int channels, float* col, int ld, bool scatter)
     {
         var inP = g.Input.Product;

@@ -25,7 +25,8 @@ internal static class RunCheckpoint
     public const string FileName = "model.safetensors";
 
     /// <summary>Writes (atomically, replacing the previous epoch's) <c>model.safetensors</c> in <paramref name="directory"/>; returns its path.</summary>
-    public static string Save(string directory, Model model, Normalization normalization, int epoch, double testAccuracy, int testSamples)
+    /// <param name="steps">Optimizer steps so far: the batches any batch norm's statistics have seen.</param>
+    public static string Save(string directory, Model model, Normalization normalization, int epoch, double testAccuracy, int testSamples, long steps)
     {
         var path = Path.Combine(directory, FileName);
         ModelCheckpoint.Save(path, model, KnownArchitectures.NameOf(model), new Dictionary<string, string>
@@ -35,7 +36,7 @@ internal static class RunCheckpoint
             ["test_samples"] = testSamples.ToString(CultureInfo.InvariantCulture),
             ["normalization_mean"] = Floats(normalization.Mean),
             ["normalization_std"] = Floats(normalization.Std),
-        });
+        }, batchesTracked: steps);
         return path;
     }
 

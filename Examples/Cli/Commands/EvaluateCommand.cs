@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Functional.Cli.Checkpoints;
 using Functional.Cli.Evaluation;
+using Functional.Cli.Training;
 
 namespace Functional.Cli.Commands;
 
@@ -11,19 +12,25 @@ internal static class EvaluateCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A run's model.safetensors (runs/<timestamp>/model.safetensors).", Required = true };
         var data = new Option<string?>("--data") { Description = "Folder with the Fashion-MNIST test files (default /usr/share/datasets/fashion-mnist)." };
-        var batch = new Option<int>("--batch") { Description = "Images per forward pass.", DefaultValueFactory = _ => 500 };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass (the training run's test evaluation uses 500).", DefaultValueFactory = _ => 500 };
+        var backend = new Option<string>("--backend")
+        {
+            Description = $"Where to run: {string.Join(" or ", Backend.Names)}; use the training run's for identical logits.",
+            DefaultValueFactory = _ => Backend.DefaultName,
+        };
         var command = new Command("evaluate", "Reload a checkpoint and print its test accuracy, as the training run measured it.")
         {
-            checkpoint, data, batch,
+            checkpoint, data, batch, backend,
         };
         command.SetAction(r => CliErrors.Guard(r, output =>
         {
             if (r.GetValue(batch) < 1) throw new UsageException($"--batch {r.GetValue(batch)}: give at least 1.");
+            var context = Backend.Create(r.GetValue(backend)!);
             var run = RunCheckpoint.Load(r.GetValue(checkpoint)!);
             var test = PicturesCommand.LoadTest(r.GetValue(data), r.InvocationConfiguration.Error, allowFixture: false);
             if (run.TestSamples is { } n && n != test.Count)
                 throw new UsageException($"the run measured {n} test images but {test.Count} were found; point --data at the folder the run used.");
-            var result = Evaluator.Run(run.Model, test, run.Normalization, r.GetValue(batch));
+            var result = Evaluator.Run(run.Model.WithContext(context), test, run.Normalization, r.GetValue(batch));
             output.WriteLine($"test accuracy: {result.Accuracy:F4}");
             output.WriteLine($"test loss: {result.Loss:F4} ({result.Correct} of {result.Count} correct)");
             var epoch = run.Epoch is { } e ? $", epoch {e}" : "";

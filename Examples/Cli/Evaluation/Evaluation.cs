@@ -1,11 +1,12 @@
 using Functional.Data;
 using Functional.Network;
+using Functional.Training;
 
 namespace Functional.Cli.Evaluation;
 
 /// <summary>A model's results on a labelled set.</summary>
 /// <param name="Count">Samples evaluated.</param>
-/// <param name="Correct">Samples whose largest logit is at their label (the first of equal largest logits wins).</param>
+/// <param name="Correct">Samples whose largest logit is at their label (the first of equal largest logits wins, as in training).</param>
 /// <param name="Loss">Mean cross-entropy over all samples.</param>
 /// <param name="Confusion">[true class, predicted class] counts.</param>
 internal sealed record EvaluationResult(int Count, int Correct, double Loss, int[,] Confusion)
@@ -14,7 +15,8 @@ internal sealed record EvaluationResult(int Count, int Correct, double Loss, int
     public double Accuracy => (double)Correct / Count;
 }
 
-/// <summary>Runs a classifier over a dataset in inference mode, batch by batch, in the dataset's order.</summary>
+/// <summary>Runs a classifier over a dataset in inference mode, batch by batch, in the dataset's order: the same
+/// passes as the trainer's test evaluation (<c>Trainer.Evaluate</c>), plus the confusion matrix.</summary>
 internal static class Evaluator
 {
     /// <summary>Accuracy, mean loss and confusion matrix of <paramref name="model"/> on <paramref name="data"/>,
@@ -32,14 +34,11 @@ internal static class Evaluator
         {
             var logits = model.Predict(batch.Images);
             lossSum += (double)Loss.CrossEntropy.Compute(model.Context, logits, batch.Labels).Value * batch.Count;
-            var v = logits.Span;
+            var predicted = Metrics.ArgMax(logits);   // the trainer's rule, so accuracies agree to the sample
             for (var i = 0; i < batch.Count; i++)
             {
-                var best = 0;
-                for (var j = 1; j < k; j++)
-                    if (v[i * k + j] > v[i * k + best]) best = j;
-                confusion[batch.Labels[i], best]++;
-                if (best == batch.Labels[i]) correct++;
+                confusion[batch.Labels[i], predicted[i]]++;
+                if (predicted[i] == batch.Labels[i]) correct++;
             }
         }
         return new(data.Count, correct, lossSum / data.Count, confusion);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Functional.Cli.Checkpoints;
+using Functional.Cli.Pictures;
 using Functional.Data;
 using Functional.Dsl.Zoo;
 using Functional.Random;
@@ -48,7 +50,7 @@ internal static class TrainRun
             runDir = CreateRunDirectory(settings.Out);
             logger.LogInformation("Run folder {RunDirectory}", runDir);
             using var progress = EpochProgress.For(stderr);
-            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv()], logger);
+            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv(), new CheckpointArtifact(), new PicturesArtifact()], logger);
             var options = new FitOptions(settings.Epochs, settings.Seed, ClipNorm: settings.Clip,
                 EarlyStopping: settings.Patience is { } p ? new EarlyStopping(p) : null);
             FitResult result;
@@ -62,6 +64,12 @@ internal static class TrainRun
             }
             // After an early stop the returned model is the best epoch's, not the last one's.
             accuracy = result.StoppedEarly ? Trainer.Evaluate(result.Model, test).Accuracy : result.History[^1].TestAccuracy;
+            if (result.StoppedEarly)
+            {
+                // The checkpoint holds the last epoch's model; the run's result is the restored best one (lowest test loss).
+                var best = result.History.MinBy(r => r.TestLoss)!;
+                RunCheckpoint.Save(runDir, result.Model, normalization, best.Epoch, accuracy, splits.Test.Count, best.Steps);
+            }
             logger.LogInformation("Finished {Epochs} epochs in {Seconds:F1} s; the run folder is {RunDirectory}", result.History.Count, clock.Elapsed.TotalSeconds, runDir);
         }
         finally
