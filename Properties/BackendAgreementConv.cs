@@ -43,7 +43,29 @@ public class BackendAgreementConv
         select (i, k, s, dil, p0, o);
 
     private static Arbitrary<(ConvGeometry G, long Seed)> Cases() =>
-        Gen.OneOf(Geometries(), Pointwise()).ToArbitrary();
+        Gen.OneOf(Geometries(), Pointwise(), Depthwise()).ToArbitrary();
+
+    // Depthwise rows wide enough for the eight-wide vector path and its borders, mostly at unit stride.
+    private static Gen<(ConvGeometry G, long Seed)> Depthwise() =>
+        from g in Geometries()
+        from channels in Gen.Choose(2, 4)
+        from multiplier in Gen.Choose(1, 2)
+        from w in Gen.Choose(8, 40)
+        from k in Gen.Choose(1, 5)
+        from dil in Gen.Choose(1, 2)
+        from p0 in Gen.Choose(0, 3)
+        from p1 in Gen.Choose(0, 3)
+        from unit in Gen.Elements(true, true, false)
+        let s = unit ? 1 : 2
+        let span = w + p0 + p1 - dil * (k - 1) - 1
+        where span >= 0
+        select (g.G with
+        {
+            InChannels = channels, OutChannels = channels * multiplier, Groups = channels,
+            Input = g.G.Input with { W = w }, Kernel = g.G.Kernel with { W = k }, Dilation = g.G.Dilation with { W = dil },
+            PadBefore = g.G.PadBefore with { W = p0 }, Output = g.G.Output with { W = span / s + 1 },
+            Stride = unit ? new Dims3(1, 1, 1) : g.G.Stride with { W = s },
+        }, g.Seed);
 
     // 1×1 unit-stride convs take the no-copy GEMM path, which random geometries rarely hit.
     private static Gen<(ConvGeometry G, long Seed)> Pointwise() =>

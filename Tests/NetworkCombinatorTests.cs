@@ -19,6 +19,8 @@ public class NetworkCombinatorTests
         Assert.NotEqual(a.Then(b), b.Then(a));
         Assert.Equal(Conv(4, 3, padding: 1), Conv(4, 3, padding: 1));
         Assert.NotEqual(Conv(4, 3, padding: 1), Conv(4, 3, padding: 2));
+        Assert.Equal("Conv(4, 3, padding 1)", Conv(4, 3, padding: 1).ToString());
+        Assert.Equal("Chain(3 layers)", a.Then(b).Then(c).ToString());
     }
 
     [Fact]

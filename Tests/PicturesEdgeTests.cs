@@ -76,6 +76,19 @@ public class PicturesEdgeTests
     }
 
     [Fact]
+    public void Without_the_debian_files_the_fixture_is_used_with_a_note_unless_forbidden()
+    {
+        var log = new StringWriter();
+        var test = Functional.Cli.Commands.PicturesCommand.LoadTest(null, log, Fixture, "/no/debian/files");
+        Assert.Equal(200, test.Count);
+        Assert.Equal($"note: /no/debian/files does not hold t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz " +
+            $"(apt-get install -y dataset-fashion-mnist); using the small test set in {Fixture} instead.", log.ToString().Trim());
+
+        var e = Assert.Throws<UsageException>(() => Functional.Cli.Commands.PicturesCommand.LoadTest(null, log, null, "/no/debian/files"));
+        Assert.StartsWith("/no/debian/files does not hold", e.Message);
+    }
+
+    [Fact]
     public void Missing_data_and_a_bad_index_are_one_line_errors()
     {
         var (exit, _, error) = Run("pictures", "edge", "--data", "/no/such/folder");

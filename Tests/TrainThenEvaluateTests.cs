@@ -38,4 +38,25 @@ public class TrainThenEvaluateTests
         }
         finally { Directory.Delete(root, true); }
     }
+
+    [Fact]
+    public void After_an_early_stop_the_checkpoint_is_the_kept_epochs_model()
+    {
+        var root = Directory.CreateTempSubdirectory("runs-").FullName;
+        try
+        {
+            var (code, output, error) = Cli("train", "--data", Fixture, "--epochs", "10", "--limit", "500", "--patience", "1", "--lr", "0.01", "--out", root);
+            Assert.True(code == 0, error);
+            var folder = output[^2]["run folder: ".Length..];
+            var rows = File.ReadAllLines(Path.Combine(folder, "history.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+            Assert.True(rows.Length < 10, $"this setting is chosen so that the run stops early, but it ran {rows.Length} epochs");
+            var kept = rows.MinBy(r => double.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture))![0];   // lowest test loss
+            Assert.NotEqual(rows[^1][0], kept);
+            var (evalCode, evalOutput, evalError) = Cli("evaluate", "--checkpoint", Path.Combine(folder, "model.safetensors"), "--data", Fixture);
+            Assert.True(evalCode == 0, evalError);
+            Assert.Equal(output[^1], evalOutput[0]);
+            Assert.Contains($"epoch {kept},", evalOutput[2]);
+        }
+        finally { Directory.Delete(root, true); }
+    }
 }

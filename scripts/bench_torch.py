@@ -135,6 +135,13 @@ def torch_workloads(torch):
         F.cross_entropy(net(images), labels).backward()
         opt.step()
     work["lenet 64"] = lenet_step
+    try:
+        import numpy as np
+        for m, k, n in GEMM:
+            a, b = np.random.rand(m, k).astype(np.float32), np.random.rand(k, n).astype(np.float32)
+            work[f"numpy gemm {m} {k} {n}"] = lambda a=a, b=b: a @ b
+    except ImportError:
+        pass
     return work
 
 
@@ -142,6 +149,9 @@ def main():
     args = parse()
     if args.quick:
         args.rounds, args.seconds = 1, min(args.seconds, 0.25)
+    # Thread pools read these when the libraries load: every side gets the same number of threads.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
     torch = import_torch()
     if torch is not None:
         torch.set_num_threads(args.threads)
@@ -150,12 +160,14 @@ def main():
     lines += ["lenet 64"]
     ours = Ours(args.ours, args.threads, args.seconds)
     theirs = torch_workloads(torch) if torch is not None else {}
-    times = {line: ([], []) for line in lines}
+    times = {line: ([], [], []) for line in lines}
     for r in range(args.rounds):
         for line in lines:
             times[line][0].append(ours.time(line))
             if line in theirs:
                 times[line][1].append(median_ms(theirs[line], args.seconds))
+            if "numpy " + line in theirs:
+                times[line][2].append(median_ms(theirs["numpy " + line], args.seconds))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     memory = ours.ask("memory lenet 64")
     ours.close()
@@ -177,7 +189,7 @@ def report(times, torch, threads):
     print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
     print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
     ratios = []
-    for line, (ours, theirs) in times.items():
+    for line, (ours, theirs, blas) in times.items():
         o = statistics.median(ours)
         t = statistics.median(theirs) if theirs else None
         gf = ""
@@ -188,6 +200,9 @@ def report(times, torch, threads):
         if ratio and line.startswith("conv") and line.endswith("fb"):
             ratios.append(ratio)
         print(f"{label(line):46} {o:10.3f} {t if t else float('nan'):10.3f} {ratio if ratio else float('nan'):7.2f}  {gf}")
+        if blas:
+            b = statistics.median(blas)
+            print(f"{'  same sgemm, numpy (OpenBLAS) in the torch column':46} {o:10.3f} {b:10.3f} {b / o:7.2f}")
     if ratios:
         print(f"conv f+b geomean torch/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
 

@@ -15,7 +15,8 @@ patches=("$@")
 [ -f "${patches[0]}" ] || die "no mutants found (expected mutants/*.patch)."
 
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+report="$root/mutants/last-report.md.tmp"
+trap 'rm -rf "$scratch" "$report"' EXIT
 log "copying the working tree to $scratch"
 git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$scratch"
 
@@ -53,7 +54,6 @@ read -r base_passed base_failed <<<"${base[0]}"
 [ "${base_failed:-x}" = "0" ] || die "the unmutated property suite does not pass (${base[0]}); fix it before judging mutants."
 log "baseline: $base_passed properties pass"
 
-report="$root/mutants/last-report.md.tmp"
 {
   echo "# Mutation report"
   echo

@@ -82,7 +82,7 @@ public abstract record Layer
     protected internal abstract Shape Trace(Shape input, Site site, LayerTrace trace);
 
     /// <summary>The description.</summary>
-    public override string ToString() => Description;
+    public sealed override string ToString() => Description;
 }
 
 /// <summary>The two trees a layer owns: trainable parameters and non-trainable state.</summary>

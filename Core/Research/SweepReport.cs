@@ -86,10 +86,10 @@ public sealed record SweepReport(Shape Input, IReadOnlyList<string> ProbeNames, 
     /// </summary>
     public Picture Plot(string title = "")
     {
-        var points = Rows.Select(r => new ScatterPoint(r.Parameters, Trained ? 100 * r.Training!.TestAccuracy : r.MultAdds, r.Name, r.Group)).ToList();
+        var points = Rows.Select(r => new ScatterPoint(r.Parameters, Trained ? 100 * r.Training!.TestAccuracy : r.MultAdds / 1e6, r.Name, r.Group)).ToList();
         return Trained
             ? ScatterPlot.Render(title, "parameters", "test accuracy (%)", points)
-            : ScatterPlot.Render(title, "parameters", "mult-adds per sample", points);
+            : ScatterPlot.Render(title, "parameters", "mult-adds per sample (millions)", points);
     }
 
     /// <summary>Writes <see cref="Plot"/> as a PNG to <paramref name="path"/> atomically.</summary>

@@ -44,6 +44,27 @@ public sealed class VariantsCommandTests
     }
 
     [Fact]
+    public void With_epochs_each_variant_trains_and_the_csv_records_accuracy_and_speed()
+    {
+        var dir = Directory.CreateTempSubdirectory("functional-variants").FullName;
+        // The 3×32×32 pair on 1×28×28 images: the data is fitted to the study's input.
+        var (exit, output, error) = Run("variants", "--study", "mlp-vs-cnn", "--epochs", "1", "--limit", "128", "--test-limit", "50",
+            "--data", Fixture, "--out", dir, "--batch-size", "32");
+        Assert.True(exit == 0, error);
+        Assert.Contains("Test acc", output);
+        Assert.Contains("epoch 1/1", error);
+        var rows = File.ReadAllLines(Path.Combine(dir, "variants.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(["mlp", "cnn"], rows.Select(r => r[0]));
+        foreach (var r in rows)
+        {
+            Assert.Equal("1", r[6]);
+            var accuracy = double.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(accuracy, 0.0, 1.0);
+            Assert.True(double.Parse(r[9], System.Globalization.CultureInfo.InvariantCulture) > 0, $"{r[0]}: images/s {r[9]}");
+        }
+    }
+
+    [Fact]
     public void Unknown_studies_and_bad_values_are_usage_errors()
     {
         var (exit, _, error) = Run("variants", "--study", "nope");

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Functional.Backends.Cpu;
 
@@ -42,9 +43,61 @@ internal static unsafe class DepthwiseKernels
         var (inP, outP, kP) = (g.Input.Product, g.Output.Product, g.Kernel.Product);
         var taps = dw + (long)co * kP;
         new Span<float>(taps, kP).Clear();
+        if (g.Stride.W == 1 && kP <= MaxVectorTaps && Vector256.IsHardwareAccelerated)
+        {
+            FilterChannelUnitStride(g, x, dy, taps, co);
+            return;
+        }
         for (var n = 0; n < g.Batch; n++)
             Visit(g, x + (long)(n * g.InChannels + co / g.OutPerGroup) * inP, dy + (long)(n * g.OutChannels + co) * outP,
                 taps, Direction.BackwardFilter);
+    }
+
+    private const int MaxVectorTaps = 512;
+
+    // Unit stride along W: each tap keeps a vector of running sums over every row of every image and is folded
+    // once at the end, instead of folding a dot product per row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FilterChannelUnitStride(in ConvGeometry g, float* x, float* dy, float* taps, int co)
+    {
+        var (inP, outP, kP, W, oW) = (g.Input.Product, g.Output.Product, g.Kernel.Product, g.Input.W, g.Output.W);
+        var acc = stackalloc Vector256<float>[kP];
+        var tail = stackalloc float[kP];
+        for (var t = 0; t < kP; t++) (acc[t], tail[t]) = (Vector256<float>.Zero, 0f);
+        for (var n = 0; n < g.Batch; n++)
+        {
+            var xPlane = x + (long)(n * g.InChannels + co / g.OutPerGroup) * inP;
+            var dyPlane = dy + (long)(n * g.OutChannels + co) * outP;
+            for (var od = 0; od < g.Output.D; od++)
+                for (var kd = 0; kd < g.Kernel.D; kd++)
+                {
+                    var id = od * g.Stride.D - g.PadBefore.D + kd * g.Dilation.D;
+                    if ((uint)id >= (uint)g.Input.D) continue;
+                    for (var oh = 0; oh < g.Output.H; oh++)
+                    {
+                        var dyRow = dyPlane + (od * g.Output.H + oh) * oW;
+                        for (var kh = 0; kh < g.Kernel.H; kh++)
+                        {
+                            var ih = oh * g.Stride.H - g.PadBefore.H + kh * g.Dilation.H;
+                            if ((uint)ih >= (uint)g.Input.H) continue;
+                            var xRow = xPlane + (id * g.Input.H + ih) * W;
+                            for (var kw = 0; kw < g.Kernel.W; kw++)
+                            {
+                                var iw0 = kw * g.Dilation.W - g.PadBefore.W;
+                                var (lo, hi) = Im2Col.ValidRange(iw0, 1, W, oW);
+                                var (t, len) = ((kd * g.Kernel.H + kh) * g.Kernel.W + kw, hi - lo);
+                                float* xs = xRow + iw0 + lo, ds = dyRow + lo;
+                                var i = 0;
+                                var v = acc[t];
+                                for (; i <= len - 8; i += 8) v = Vector256.FusedMultiplyAdd(Vector256.Load(ds + i), Vector256.Load(xs + i), v);
+                                acc[t] = v;
+                                for (; i < len; i++) tail[t] = MathF.FusedMultiplyAdd(ds[i], xs[i], tail[t]);
+                            }
+                        }
+                    }
+                }
+        }
+        for (var t = 0; t < kP; t++) taps[t] = Vector256.Sum(acc[t]) + tail[t];
     }
 
     private enum Direction { Forward, BackwardData, BackwardFilter }

@@ -47,16 +47,20 @@ internal static class PicturesCommand
     /// <summary>The test split from <paramref name="explicitDirectory"/>, or else the Debian folder, or else (when
     /// <paramref name="allowFixture"/>, with a note on <paramref name="log"/>) the repository's small fixture.</summary>
     /// <exception cref="UsageException">No usable folder; the message says how to get the files.</exception>
-    internal static Dataset LoadTest(string? explicitDirectory, TextWriter log, bool allowFixture = true)
+    internal static Dataset LoadTest(string? explicitDirectory, TextWriter log, bool allowFixture = true) =>
+        LoadTest(explicitDirectory, log, allowFixture ? FixtureDirectory : null, FashionMnist.DebianDirectory);
+
+    /// <summary>As above, with the default and fallback folders given (tests point them at temporary folders).</summary>
+    internal static Dataset LoadTest(string? explicitDirectory, TextWriter log, string? fixture, string defaultDirectory)
     {
-        var dir = explicitDirectory ?? FashionMnist.DebianDirectory;
+        var dir = explicitDirectory ?? defaultDirectory;
         if (!HasTest(dir))
         {
             var missing = $"{dir} does not hold {FashionMnist.TestImages} and {FashionMnist.TestLabels}";
-            if (explicitDirectory is not null || !allowFixture || !HasTest(FixtureDirectory))
+            if (explicitDirectory is not null || fixture is null || !HasTest(fixture))
                 throw new UsageException($"{missing}. Install them with 'apt-get install -y dataset-fashion-mnist', or point --data at a folder holding them.");
-            log.WriteLine($"note: {missing} (apt-get install -y dataset-fashion-mnist); using the small test set in {FixtureDirectory} instead.");
-            dir = FixtureDirectory;
+            log.WriteLine($"note: {missing} (apt-get install -y dataset-fashion-mnist); using the small test set in {fixture} instead.");
+            dir = fixture;
         }
         return Idx.ReadDataset(Path.Combine(dir, FashionMnist.TestImages), Path.Combine(dir, FashionMnist.TestLabels), 10);
     }

@@ -64,6 +64,12 @@ internal static class TrainRun
             }
             // After an early stop the returned model is the best epoch's, not the last one's.
             accuracy = result.StoppedEarly ? Trainer.Evaluate(result.Model, test).Accuracy : result.History[^1].TestAccuracy;
+            if (result.StoppedEarly)
+            {
+                // The checkpoint holds the last epoch's model; the run's result is the restored best one (lowest test loss).
+                var best = result.History.MinBy(r => r.TestLoss)!;
+                RunCheckpoint.Save(runDir, result.Model, normalization, best.Epoch, accuracy, splits.Test.Count, best.Steps);
+            }
             logger.LogInformation("Finished {Epochs} epochs in {Seconds:F1} s; the run folder is {RunDirectory}", result.History.Count, clock.Elapsed.TotalSeconds, runDir);
         }
         finally
