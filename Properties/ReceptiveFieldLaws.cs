@@ -66,6 +66,24 @@ public class ReceptiveFieldLaws
 
     [Fact]
     [Trait("Law", Law)]
+    public void Network_summary_reports_the_same_field_per_dim() =>
+        Seeds.Check(Law, 903, 200, Chains.ToArbitrary(), chain =>
+        {
+            // The same chain as DSL layers; the last summary row carries the field of the whole network.
+            var network = chain.Layers.Select(l => l.Pool
+                    ? Dsl.Layers.AvgPool(l.Kernel, l.Stride, l.Padding)
+                    : Dsl.Layers.Conv(1, l.Kernel, l.Stride, l.Padding, l.Dilation, bias: false))
+                .Aggregate((a, b) => a.Then(b));
+            var rows = network.Trace(Shape.Of([1, .. Enumerable.Repeat(chain.Input, chain.Rank)]));
+            var field = Field(chain.Layers);
+            Expect.Equal("dims with a reported field", rows[^1].Field.Length, chain.Rank);
+            foreach (var reported in rows[^1].Field)
+                Expect.Equal("summary field", (reported.Size, reported.Jump, reported.Start), (field.Size, field.Jump, field.Start));
+            return true;
+        });
+
+    [Fact]
+    [Trait("Law", Law)]
     public void L_stacked_k_wide_convs_see_1_plus_L_times_k_minus_1_pixels() =>
         Seeds.Check(Law, 902, 100, (from l in Gen.Choose(1, 5) from k in Gen.Choose(1, 5) select (l, k)).ToArbitrary(), t =>
         {

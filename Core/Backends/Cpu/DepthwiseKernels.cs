@@ -18,11 +18,6 @@ internal static unsafe class DepthwiseKernels
         var xPlane = x + (long)(n * g.InChannels + co / g.OutPerGroup) * inP;
         var yPlane = y + (long)(n * g.OutChannels + co) * outP;
         var taps = w + (long)co * kP;
-        if (DepthwiseUnitStride.Applies(g, backwardData: false))
-        {
-            DepthwiseUnitStride.Forward(g, xPlane, yPlane, taps, bias == null ? 0f : bias[co]);
-            return;
-        }
         Simd.Fill(yPlane, bias == null ? 0f : bias[co], outP);
         Visit(g, xPlane, yPlane, taps, Direction.Forward);
     }
@@ -37,10 +32,7 @@ internal static unsafe class DepthwiseKernels
         for (var j = 0; j < g.OutPerGroup; j++)
         {
             var co = ci * g.OutPerGroup + j;
-            if (DepthwiseUnitStride.Applies(g, backwardData: true))
-                DepthwiseUnitStride.BackwardData(g, dy + (long)(n * g.OutChannels + co) * outP, dxPlane, w + (long)co * kP);
-            else
-                Visit(g, dxPlane, dy + (long)(n * g.OutChannels + co) * outP, w + (long)co * kP, Direction.BackwardData);
+            Visit(g, dxPlane, dy + (long)(n * g.OutChannels + co) * outP, w + (long)co * kP, Direction.BackwardData);
         }
     }
 
