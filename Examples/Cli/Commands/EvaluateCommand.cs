@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Functional.Cli.Checkpoints;
 using Functional.Cli.Evaluation;
 using Functional.Cli.Training;
@@ -31,13 +32,16 @@ internal static class EvaluateCommand
             if (run.TestSamples is { } n && n != test.Count)
                 throw new UsageException($"the run measured {n} test images but {test.Count} were found; point --data at the folder the run used.");
             var result = Evaluator.Run(run.Model.WithContext(context), test, run.Normalization, r.GetValue(batch));
-            output.WriteLine($"test accuracy: {result.Accuracy:F4}");
-            output.WriteLine($"test loss: {result.Loss:F4} ({result.Correct} of {result.Count} correct)");
+            var c = CultureInfo.InvariantCulture;
+            output.WriteLine(string.Create(c, $"test accuracy: {result.Accuracy:F4}"));
+            output.WriteLine(string.Create(c, $"test loss: {result.Loss:F4} ({result.Correct} of {result.Count} correct)"));
             var epoch = run.Epoch is { } e ? $", epoch {e}" : "";
-            output.WriteLine($"model: {run.Architecture}{epoch}, {run.Model.Parameters.ElementCount:N0} parameters, inputs normalised by {run.Normalization}");
-            if (run.TestAccuracy is { } reported)
-                output.WriteLine($"the run reported {reported:F4}: {(reported.ToString("F4") == result.Accuracy.ToString("F4") ? "reproduced" : "DIFFERENT")}");
-            return run.TestAccuracy is { } a && a.ToString("F4") != result.Accuracy.ToString("F4") ? 1 : 0;
+            output.WriteLine(string.Create(c, $"model: {run.Architecture}{epoch}, {run.Model.Parameters.ElementCount:N0} parameters, inputs normalised by {run.Normalization}"));
+            if (run.TestAccuracy is not { } reported) return 0;
+            // Both sides are correct/count over the same samples, so equal predictions give the same double exactly.
+            var same = reported == result.Accuracy;
+            output.WriteLine(string.Create(c, $"the run reported {reported:F4}: {(same ? "reproduced" : "DIFFERENT")}"));
+            return same ? 0 : 1;
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Functional.Cli.Pictures;
 using Functional.Data;
 
@@ -36,7 +37,7 @@ internal static class PicturesCommand
             var values = pictures.Response.Span;
             float lo = float.MaxValue, hi = float.MinValue;
             foreach (var v in values) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-            stdout.WriteLine($"response {pictures.Response.Shape[2]}×{pictures.Response.Shape[3]}, from {lo:F3} to {hi:F3}");
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"response {pictures.Response.Shape[2]}×{pictures.Response.Shape[3]}, from {lo:F3} to {hi:F3}"));
             stdout.WriteLine(inputPath);
             stdout.WriteLine(responsePath);
             return 0;

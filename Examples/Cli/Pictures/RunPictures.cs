@@ -51,7 +51,7 @@ internal static class RunPictures
         }
         var zoom = Math.Max(4, 120 / Math.Max(kh, kw));
         return ImageGrid.Render(tiles, columns: Math.Min(cout, 8), zoom: zoom,
-            title: $"{title}: blue < 0 < red, |w| up to {m:F2}", colormap: Colormap.Diverging);
+            title: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{title}: blue < 0 < red, |w| up to {m:F2}"), colormap: Colormap.Diverging);
     }
 
     /// <summary>activations.png: one row per image: the image (its class as caption), then each activation map,
