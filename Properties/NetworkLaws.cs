@@ -82,6 +82,30 @@ public class NetworkLaws
         let conv = Conv(f, k, s, 1, d)
         select Build(Shape.Image(c, h, w), [_ => conv, _ => pool ? AvgPool(2, 1) : Identity], head: true, seed);
 
+    // 100 networks: shapes only.
+    [Fact]
+    [Trait("Law", "InvalidInput")]
+    public void A_conv_wider_than_its_input_map_fails_naming_its_position_in_the_network() =>
+        Seeds.Check("InvalidInput", 1506, 100, Nets(smooth: false).Where(n => n.Layer.OutputShape(n.Input).Rank == 3).ToArbitrary(), n =>
+        {
+            var map = n.Layer.OutputShape(n.Input);
+            var kernel = map[1] + 1 + n.Seed % 3;
+            var bad = n.Layer.Then(Conv(1, kernel));
+            var index = n.Parts.Length == 0 ? 1 : n.Parts.Length;  // an empty chain is Identity, which Then keeps
+            foreach (var (what, attempt) in new (string, Action)[] { ("OutputShape", () => bad.OutputShape(n.Input)), ("Init", () => bad.Init(n.Input, 0)) })
+            {
+                try { attempt(); }
+                catch (ShapeException e)
+                {
+                    if (!e.Message.Contains($"layer {index}", StringComparison.Ordinal) || !e.Message.Contains("Conv2d", StringComparison.Ordinal) ||
+                        !e.Message.Contains(kernel.ToString(), StringComparison.Ordinal))
+                        throw new LawViolation($"{what}: the message does not name layer {index}, Conv2d and the kernel {kernel}: {e.Message}");
+                    continue;
+                }
+                throw new LawViolation($"{what} accepted a {kernel}×{kernel} kernel on a {map} map");
+            }
+        });
+
     [Fact]
     [Trait("Law", "Composition")]
     public void Then_is_associative_in_value_outputs_and_gradients() =>
