@@ -30,10 +30,11 @@ public sealed record ExecutionContext
     {
         var n = threads == 0 ? Environment.ProcessorCount : threads;
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Thread count must be positive, or 0 for one per core.");
-        return CpuContexts.GetOrAdd(n, t => new ExecutionContext(new CpuBackend(t)));
+        // Lazy, so that two threads asking at once cannot both start a set of workers.
+        return CpuContexts.GetOrAdd(n, t => new Lazy<ExecutionContext>(() => new ExecutionContext(new CpuBackend(t)))).Value;
     }
 
-    private static readonly ConcurrentDictionary<int, ExecutionContext> CpuContexts = new();
+    private static readonly ConcurrentDictionary<int, Lazy<ExecutionContext>> CpuContexts = new();
 
     /// <summary>"reference (1 thread)".</summary>
     public override string ToString() => $"{Backend.Name} ({Threads} thread{(Threads == 1 ? "" : "s")})";
