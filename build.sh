@@ -46,10 +46,21 @@ case "${1:-}" in
     dotnet build Benchmarks/Functional.Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || die "the benchmark build failed."
     exec /usr/bin/python3 scripts/bench_torch.py --ours "dotnet Benchmarks/bin/Release/net10.0/Functional.Benchmarks.dll" "$@"
     ;;
+  variants)
+    # `variants --fsharp [--data DIR --limit N …]` runs the F# sweep (Examples/FSharpVariants) instead of a study.
+    if [[ " $* " == *" --fsharp "* ]]; then
+      args=(); for a in "${@:2}"; do [ "$a" = --fsharp ] || args+=("$a"); done
+      build >/dev/null
+      exec dotnet Examples/FSharpVariants/bin/Release/net10.0/functional-fsharp-variants.dll "${args[@]}"
+    fi
+    build >/dev/null
+    cli "$@"
+    ;;
   ""|-h|--help)
     cat <<'USAGE'
 usage: ./build.sh test                 build in Release and run every test project
        ./build.sh bench [--quick] [--threads N]  time the Cpu backend and PyTorch side by side (docs/cpu.md)
+       ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
        ./build.sh mutants              apply each mutant in mutants/ to a scratch copy and report which laws catch it
        ./build.sh <command> [args...]  run the functional command-line program (./build.sh --help for its commands)
 USAGE
