@@ -14,6 +14,16 @@ public class ConformanceTests
     }
 
     [Fact]
+    public void The_cpu_backend_agrees_with_pytorch_on_every_committed_case()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoRoot(), "conformance"), "*.json").Order().ToArray();
+        var failures = new StringWriter();
+        var report = ConformanceRunner.Run(Backends.ExecutionContext.Cpu(2), files, failures);
+        Assert.True(report.Failed == 0, $"{report.Failed} conformance cases failed on the Cpu backend:\n{failures}");
+        Assert.True(report.Passed >= 300, $"only {report.Passed} cases ran");
+    }
+
+    [Fact]
     public void Every_committed_case_agrees_with_pytorch()
     {
         var files = Directory.GetFiles(Path.Combine(RepoRoot(), "conformance"), "*.json").Order().ToArray();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ExecutionContext = Functional.Backends.ExecutionContext;
 using Functional.Cli.Conformance;
+using Functional.Cli.Training;
 
 namespace Functional.Cli.Commands;
 
@@ -14,20 +15,26 @@ internal static class ConformanceCommand
             Description = "Case files in the format of conformance/README.md (e.g. conformance/*.json).",
             Arity = ArgumentArity.OneOrMore,
         };
+        var backend = new Option<string>("--backend")
+        {
+            Description = $"The backend under test: {string.Join(" or ", Backend.Names)}.",
+            DefaultValueFactory = _ => "reference",
+        };
         var command = new Command("conformance", "Compare forward outputs and gradients with reference cases; exit 1 if any case fails, 2 if a file is malformed.")
         {
-            files,
+            files, backend,
         };
-        command.SetAction(parse => Run(parse.GetValue(files) ?? [], Console.Out));
+        command.SetAction(parse => CliErrors.Guard(parse, output =>
+            Run(parse.GetValue(files) ?? [], output, Backend.Create(parse.GetValue(backend)!))));
         return command;
     }
 
     /// <summary>Prints failing cases and the closing "N passed, M failed" line; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> files, TextWriter output)
+    public static int Run(IReadOnlyList<string> files, TextWriter output, ExecutionContext? context = null)
     {
         try
         {
-            var report = ConformanceRunner.Run(ExecutionContext.Reference, files, output);
+            var report = ConformanceRunner.Run(context ?? ExecutionContext.Reference, files, output);
             output.WriteLine($"{report.Passed} passed, {report.Failed} failed");
             return report.Failed == 0 ? 0 : 1;
         }
