@@ -203,7 +203,7 @@ def report(times, torch, threads):
         print(f"{label(line):46} {o:10.3f} {t if t else float('nan'):10.3f} {ratio if ratio else float('nan'):7.2f}  {gf}")
         if blas:
             b = statistics.median(blas)
-            print(f"{'  same sgemm, numpy (OpenBLAS) in the torch column':46} {o:10.3f} {b:10.3f} {b / o:7.2f}")
+            print(f"{'  same sgemm, numpy (system BLAS) in the torch column':46} {o:10.3f} {b:10.3f} {b / o:7.2f}")
     if ratios:
         print(f"conv f+b geomean torch/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
 
