@@ -17,6 +17,17 @@ public sealed record ParameterSpec(string Name, Shape Shape, Func<Shape, Key, Te
         return new(name, shape, (s, key) => Tensor.Uniform(s, key, -bound, bound));
     }
 
+    /// <summary>
+    /// A layer's <c>weight</c> and optional <c>bias</c>, both drawn as PyTorch draws them, with fan_in the weight's
+    /// elements per slice of its first dim (C_in/groups·∏k for a conv, in-features for a dense layer).
+    /// </summary>
+    public static IReadOnlyList<ParameterSpec> WeightAndBias(Shape weight, Shape? bias)
+    {
+        var fanIn = weight.Count / weight[0];
+        var w = KaimingUniform("weight", weight, fanIn);
+        return bias is { } b ? [w, KaimingUniform("bias", b, fanIn)] : [w];
+    }
+
     /// <summary>A tensor of one constant (batch norm's γ = 1, β = 0, running variance 1).</summary>
     public static ParameterSpec Constant(string name, Shape shape, float value) =>
         new(name, shape, (s, _) => Tensor.Full(s, value));

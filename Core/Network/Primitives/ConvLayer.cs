@@ -48,9 +48,7 @@ public sealed record ConvLayer(int Filters, PerDim Kernel, PerDim Stride, Paddin
     public override IReadOnlyList<ParameterSpec> Parameters(Shape input)
     {
         var plan = Spec(input).Plan(input);
-        var fanIn = plan.WeightShape.Count / plan.WeightShape[0];
-        var weight = ParameterSpec.KaimingUniform("weight", plan.WeightShape, fanIn);
-        return plan.BiasShape is { } b ? [weight, ParameterSpec.KaimingUniform("bias", b, fanIn)] : [weight];
+        return ParameterSpec.WeightAndBias(plan.WeightShape, plan.BiasShape);
     }
 
     /// <inheritdoc />

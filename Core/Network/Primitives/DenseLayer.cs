@@ -25,9 +25,7 @@ public sealed record DenseLayer(int Units, bool Bias = true) : Primitive
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters(Shape input)
     {
-        var features = input[1];
-        var weight = ParameterSpec.KaimingUniform("weight", Shape.Of(Units, features), features);
-        return Bias ? [weight, ParameterSpec.KaimingUniform("bias", Shape.Of(Units), features)] : [weight];
+        return ParameterSpec.WeightAndBias(Shape.Of(Units, input[1]), Bias ? Shape.Of(Units) : null);
     }
 
     /// <inheritdoc />
