@@ -3,6 +3,7 @@ using FsCheck;
 using Functional.Backends;
 using Functional.Backends.Cpu;
 using Functional.Backends.Reference;
+using Functional.Properties.Support;
 using Functional.Random;
 
 namespace Functional.Properties;
@@ -15,7 +16,8 @@ internal static class BackendAgreementKit
     /// <summary>Two threads, so the parallel paths run (the machine's core count does not matter to the results).</summary>
     public static readonly IBackend Cpu = ExecutionContext.Cpu(2).Backend;
 
-    public static Config Seeded(int tests, ulong seed) => Config.QuickThrowOnFailure.WithMaxTest(tests).WithReplay(seed, 1);
+    /// <summary>The run's seed (<c>FUNCTIONAL_SEED</c> or the default) mixed with this law's salt, as every other law.</summary>
+    public static Config Seeded(int tests, ulong salt) => Seeds.Config(tests, 300 + salt);
 
     /// <summary>Values uniform in [−1, 1) from a seed.</summary>
     public static float[] Values(int n, long seed)
