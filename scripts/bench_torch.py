@@ -2,7 +2,7 @@
 """Times Functional's Cpu backend and PyTorch on the same workloads, interleaved in one run, and prints both.
 
 Our side runs in a child process (Benchmarks' `serve` mode) that answers one workload per line with its median
-time; PyTorch runs here. Each round times every workload on both sides back to back, and the table reports the
+time; PyTorch runs here (the ResNet-18 step's peak memory in a fresh interpreter). Each round times every workload on both sides back to back, and the table reports the
 median over rounds, so load from other processes hits both sides alike. The ratio is torch_time / our_time:
 above 1 means Functional is faster. The last line is `conv f+b geomean torch/ours: X.XX` (the nine conv shapes).
 Without PyTorch the script installs python3-torch when it runs as root with apt, and otherwise prints our side only.
@@ -27,7 +27,11 @@ CONV = [  # name, N, C, H, W, C_out, k, stride, pad, groups: the order of Benchm
     ("pointwise 128x64x32x32>128 k1", 128, 64, 32, 32, 128, 1, 1, 0, 1),
     ("depthwise 128x64x32x32 k3 g64", 128, 64, 32, 32, 64, 3, 1, 1, 64),
 ]
+RESNET = "resnet18 128"  # ResNet-18 (CIFAR) train step at batch 128: seconds per step, so few runs
 GEMM = [(256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 576, 1024), (64, 576, 131072)]
+
+
+QUICK_RESNET = True  # a quick run with the row measured 2 min 51 s in all (docs/cpu.md)
 
 
 def parse():
@@ -36,6 +40,7 @@ def parse():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the table shows the median")
     p.add_argument("--seconds", type=float, default=0.4, help="time budget per workload per round and side")
+    p.add_argument("--only", metavar="PREFIX", help="time only the workloads whose serve line starts with PREFIX (e.g. resnet18)")
     p.add_argument("--quick", action="store_true", help="one round, shorter budget, skip the largest GEMMs")
     return p.parse_args()
 
@@ -83,14 +88,46 @@ class Ours:
         self.proc.wait()
 
 
-def median_ms(fn, seconds):
-    fn()
+def median_ms(fn, seconds, min_runs=3, warm_up=True):
+    if warm_up:
+        fn()
     times, start = [], time.perf_counter()
-    while len(times) < 3 or (time.perf_counter() - start < seconds and len(times) < 200):
+    while len(times) < min_runs or (time.perf_counter() - start < seconds and len(times) < 200):
         t = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def resnet_step(torch, batch):
+    """torchvision's ResNet-18 made the CIFAR variant of Dsl/Zoo (3×3 stride-1 stem, no max pool, 10 classes): one
+    SGD step (forward in training mode, cross-entropy, backward, update)."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+    import torchvision
+    torch.manual_seed(0)
+    net = torchvision.models.resnet18(num_classes=10)
+    net.conv1, net.maxpool = nn.Conv2d(3, 64, 3, stride=1, padding=1, bias=False), nn.Identity()
+    net.train()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    images, labels = torch.rand(batch, 3, 32, 32), torch.randint(0, 10, (batch,))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(net(images), labels).backward()
+        opt.step()
+    return step
+
+
+def torch_resnet_peak(threads):
+    """PyTorch's peak resident set (ru_maxrss) for the ResNet-18 step alone, measured in a fresh interpreter so the
+    other workloads' buffers do not count: a warm-up step and three more, like our `memory` line."""
+    code = (f"import resource, sys, torch; torch.set_num_threads({threads}); sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r}); "
+            "import bench_torch; step = bench_torch.resnet_step(torch, 128)\n"
+            "for _ in range(4): step()\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    return f"peak resident set {float(out.stdout.strip()):.0f} MiB" if out.returncode == 0 else f"failed: {out.stderr.strip()[-200:]}"
 
 
 def torch_workloads(torch):
@@ -135,6 +172,7 @@ def torch_workloads(torch):
         F.cross_entropy(net(images), labels).backward()
         opt.step()
     work["lenet 64"] = lenet_step
+    work[RESNET] = resnet_step(torch, 128)
     try:
         import numpy as np
         for m, k, n in GEMM:
@@ -158,8 +196,20 @@ def main():
     lines = [f"conv {i} {m}" for i in range(len(CONV)) for m in ("fwd", "fb")]
     lines += [f"gemm {m} {k} {n}" for m, k, n in GEMM if not (args.quick and m * k * n > 1024 ** 3)]
     lines += ["lenet 64"]
+    if QUICK_RESNET or not args.quick:
+        lines += [RESNET]
+    if args.only:
+        lines = [line for line in dict.fromkeys(lines + [RESNET]) if line.startswith(args.only)]
+    # Each peak working set is a process's high-water mark, so each step is measured first in a process of its own.
+    resnet_memory = {}
+    if RESNET in lines:
+        print("measuring the ResNet-18 step's memory (ours, then PyTorch's in a fresh interpreter)", file=sys.stderr, flush=True)
+        alone = Ours(args.ours, args.threads, args.seconds)
+        resnet_memory["ours"] = alone.ask("memory " + RESNET)
+        alone.close()
+        if torch is not None:
+            resnet_memory["torch"] = torch_resnet_peak(args.threads)
     ours = Ours(args.ours, args.threads, args.seconds)
-    # First, so that the process's peak working set is the LeNet step's and not a larger workload's.
     memory = ours.ask("memory lenet 64")
     theirs = torch_workloads(torch) if torch is not None else {}
     times = {line: ([], [], []) for line in lines}
@@ -167,12 +217,16 @@ def main():
         for line in lines:
             times[line][0].append(ours.time(line))
             if line in theirs:
-                times[line][1].append(median_ms(theirs[line], args.seconds))
+                # The ResNet step mirrors our serve mode: two timed steps a round, one warm-up in all.
+                slow = line == RESNET
+                times[line][1].append(median_ms(theirs[line], args.seconds, 2 if slow else 3, not slow or r == 0))
             if "numpy " + line in theirs:
                 times[line][2].append(median_ms(theirs["numpy " + line], args.seconds))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     ours.close()
     print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
+    for side, figure in resnet_memory.items():
+        print(f"ResNet-18 (CIFAR) step, batch 128 ({side}): {figure}")
     report(times, torch, args.threads)
 
 
@@ -182,6 +236,8 @@ def label(line):
         return f"{CONV[int(parts[1])][0]} {'f+b' if parts[2] == 'fb' else 'fwd'}"
     if parts[0] == "gemm":
         return f"sgemm {parts[1]}x{parts[2]}x{parts[3]}"
+    if parts[0] == "resnet18":
+        return f"ResNet-18 (CIFAR) train step, batch {parts[1]}"
     return f"LeNet-5 train step, batch {parts[1]}"
 
 
