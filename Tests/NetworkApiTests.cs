@@ -64,16 +64,7 @@ public class NetworkApiTests
         var x = DoubleBackend.Tensor(Shape.Images(2, 2, 4, 4), FiniteDifferences.Random(64, 11));
         int[] labels = [1, 3];
 
-        Model With(double[] values)
-        {
-            var offset = 0;
-            return model.WithParameters(TensorTree.Of(leaves.Select(l =>
-            {
-                var t = DoubleBackend.Tensor(l.Value.Shape, values[offset..(offset + l.Value.Count)]);
-                offset += l.Value.Count;
-                return new TensorLeaf(l.Path, t);
-            })));
-        }
+        Model With(double[] values) => DoubleBackend.WithFlatParameters(model, values);
 
         var step = With(flat).LossAndGradients(Loss.CrossEntropy, x, labels, Key.FromSeed(0));
         var analytic = step.Gradients.SelectMany(g => DoubleBackend.Values(g.Value)).ToArray();

@@ -106,16 +106,7 @@ public class NetworkCombinatorTests
         var x = DoubleBackend.Tensor(input.WithBatch(3), FiniteDifferences.Random(3 * input.Count, 12));
         var target = DoubleBackend.Tensor(Shape.Of(3, 3), FiniteDifferences.Random(9, 13));
 
-        Model With(double[] values)
-        {
-            var offset = 0;
-            return model.WithParameters(TensorTree.Of(leaves.Select(l =>
-            {
-                var t = DoubleBackend.Tensor(l.Value.Shape, values[offset..(offset + l.Value.Count)]);
-                offset += l.Value.Count;
-                return new TensorLeaf(l.Path, t);
-            })));
-        }
+        Model With(double[] values) => DoubleBackend.WithFlatParameters(model, values);
 
         var step = With(flat).LossAndGradients(Loss.Mse, x, target, Key.FromSeed(0));
         Assert.Equal(model.Parameters.Paths, step.Gradients.Paths);

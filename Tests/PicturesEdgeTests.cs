@@ -1,3 +1,4 @@
+using Functional.Tests.Support;
 using Functional.Cli;
 using Functional.Cli.Pictures;
 using Functional.Data;
@@ -12,12 +13,7 @@ public class PicturesEdgeTests
 
     private static Dataset Test() => Idx.ReadDataset(Path.Combine(Fixture, FashionMnist.TestImages), Path.Combine(Fixture, FashionMnist.TestLabels), 10);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        return (Program.Run(args, output, error), output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void Response_is_left_column_minus_right_column_of_every_window()

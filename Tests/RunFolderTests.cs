@@ -1,3 +1,4 @@
+using Functional.Tests.Support;
 using Functional.Cli;
 using Functional.Cli.Checkpoints;
 using Functional.Cli.Evaluation;
@@ -70,12 +71,7 @@ public sealed class ShortRun : IDisposable
 /// <summary>model.safetensors and the four pictures of a run folder, and <c>evaluate</c> on its checkpoint.</summary>
 public class RunFolderTests(ShortRun run) : IClassFixture<ShortRun>
 {
-    private static (int Exit, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        return (Program.Run(args, output, error), output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Cli(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void The_short_run_learned_something()

@@ -1,3 +1,4 @@
+using Functional.Tests.Support;
 using Functional.Cli;
 using Functional.Cli.Pictures;
 using Xunit;
@@ -11,10 +12,8 @@ public class TrainThenEvaluateTests
 
     private static (int Code, string[] Out, string Err) Cli(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = Program.Run(args, output, error);
-        return (code, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), error.ToString());
+        var (code, output, error) = InProcessCli.Run(args);
+        return (code, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), error);
     }
 
     [Fact]

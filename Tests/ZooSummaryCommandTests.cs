@@ -1,3 +1,4 @@
+using Functional.Tests.Support;
 using Functional.Cli;
 using Xunit;
 
@@ -6,13 +7,7 @@ namespace Functional.Tests;
 /// <summary>The <c>summary</c> command run in-process.</summary>
 public class ZooSummaryCommandTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Program.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void Summary_of_lenet5_lists_every_layer_with_shapes_and_the_total()

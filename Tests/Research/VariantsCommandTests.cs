@@ -1,3 +1,4 @@
+using Functional.Tests.Support;
 using Functional.Cli;
 using Xunit;
 
@@ -8,13 +9,7 @@ public sealed class VariantsCommandTests
 {
     private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "fashion-mnist-small");
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Program.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     [Fact]
     public void Static_figures_of_the_vgg_study_need_no_data_and_write_csv_and_png()

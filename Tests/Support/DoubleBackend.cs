@@ -33,6 +33,21 @@ public sealed class DoubleBackend : IBackend
     /// <summary>The exact values of a tensor made on this backend (or a float host tensor, widened).</summary>
     public static double[] Values(Tensor t) => D(t.Storage);
 
+    /// <summary>
+    /// <paramref name="model"/> with its parameters replaced, leaf by leaf in tree order, by consecutive runs of
+    /// <paramref name="values"/> held as double tensors: how a central difference perturbs one parameter at a time.
+    /// </summary>
+    public static Network.Model WithFlatParameters(Network.Model model, double[] values)
+    {
+        var offset = 0;
+        return model.WithParameters(Network.TensorTree.Of(model.Parameters.Select(l =>
+        {
+            var t = Tensor(l.Value.Shape, values[offset..(offset + l.Value.Count)]);
+            offset += l.Value.Count;
+            return new Network.TensorLeaf(l.Path, t);
+        }).ToArray()));
+    }
+
     /// <inheritdoc />
     public string Name => "double";
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Functional.Tests.Support;
 using System.Text.RegularExpressions;
 using Functional.Cli;
 using Functional.Cli.Training;
@@ -11,10 +12,8 @@ public class TrainCommandTests
 
     private static (int Code, string[] Out, string Err) Run(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = Program.Run(["train", "--data", Fixture, .. args], output, error);
-        return (code, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), error.ToString());
+        var (code, output, error) = InProcessCli.Run(["train", "--data", Fixture, .. args]);
+        return (code, output.Split('\n', StringSplitOptions.RemoveEmptyEntries), error);
     }
 
     [Fact]
@@ -68,10 +67,8 @@ public class TrainCommandTests
     [Fact]
     public void A_data_folder_without_the_files_is_a_usage_error_naming_them()
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = Program.Run(["train", "--data", "/nonexistent/fm"], output, error);
+        var (code, _, error) = InProcessCli.Run("train", "--data", "/nonexistent/fm");
         Assert.Equal(CliErrors.UsageExitCode, code);
-        Assert.Contains("train-images-idx3-ubyte.gz", error.ToString());
+        Assert.Contains("train-images-idx3-ubyte.gz", error);
     }
 }
