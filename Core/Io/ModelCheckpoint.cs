@@ -63,11 +63,12 @@ public static class ModelCheckpoint
     /// not have, a shape differs, or its metadata describes other layers or another input shape; the message names
     /// the file and every offending tensor.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static Checkpoint Load(string path, Model template)
+    public static Checkpoint Load(string path, Model template) => Load(path, SafeTensors.Load(path), template);
+
+    private static Checkpoint Load(string path, SafeTensorsFile file, Model template)
     {
         var expected = new Dictionary<string, Shape>();
         foreach (var leaf in template.Parameters.Concat(template.State)) expected[leaf.Path] = leaf.Value.Shape;
-        var file = SafeTensors.Load(path);
         // The model keeps no batch counter (it only matters to PyTorch's momentum=None averaging): accept PyTorch's.
         foreach (var module in BatchNormModules(template.State))
             if (file.Tensors.ContainsKey(Counter(module)) && !expected.ContainsKey(Counter(module))) expected[Counter(module)] = Shape.Scalar;
@@ -87,14 +88,14 @@ public static class ModelCheckpoint
     /// <exception cref="InvalidDataException">As <see cref="Load(string, Model)"/>, or no input shape is known.</exception>
     public static Checkpoint Load(string path, Layer architecture, Shape? input = null)
     {
+        var file = SafeTensors.Load(path);
         if (input is null)
         {
-            var metadata = SafeTensors.Load(path).Metadata;
-            if (!metadata.TryGetValue(InputShapeKey, out var text))
+            if (!file.Metadata.TryGetValue(InputShapeKey, out var text))
                 throw SafeTensorsHeader.Error(path, $"records no '{InputShapeKey}' in its metadata; give the input shape to Load.");
             input = ParseShape(path, text);
         }
-        return Load(path, architecture.Init(input, seed: 0));
+        return Load(path, file, architecture.Init(input, seed: 0));
     }
 
     /// <summary>The layer descriptions in order, joined by arrows: what the metadata records and Load compares.</summary>
