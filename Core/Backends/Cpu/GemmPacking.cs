@@ -28,6 +28,11 @@ internal static unsafe class GemmPacking
         {
             var rows = Math.Min(MR, mc - ir);
             var src = a.P + (long)(ic + ir) * a.Rs + (long)pc * a.Cs;
+            if (a.Cs == 1 && rows == MR && Transpose8.Supported)
+            {
+                RowSliverA(src, a.Rs, kc, alpha, dst);
+                continue;
+            }
             if (a.Cs == 1)
             {
                 for (var r = 0; r < rows; r++)
@@ -77,6 +82,11 @@ internal static unsafe class GemmPacking
                 }
                 continue;
             }
+            if (b.Rs == 1 && cols == NR && Transpose8.Supported)
+            {
+                ColumnSliverB(src, b.Cs, kc, dst);
+                continue;
+            }
             for (var j = 0; j < cols; j++)
             {
                 var col = src + (long)j * b.Cs;
@@ -84,6 +94,50 @@ internal static unsafe class GemmPacking
             }
             for (var j = cols; j < NR; j++)
                 for (var k = 0; k < kc; k++) dst[k * NR + j] = 0f;
+        }
+    }
+
+    // Six rows of A, each contiguous along k, into k-major order: 8×8 register transposes (two rows padding) and
+    // six floats kept per k. α is applied to the rows first: the same one rounding as the scalar path.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowSliverA(float* src, int rs, int kc, float alpha, float* dst)
+    {
+        var tmp = stackalloc float[64];
+        var va = Vector256.Create(alpha);
+        var k = 0;
+        for (; k + 8 <= kc; k += 8)
+        {
+            var p = src + k;
+            var r0 = Vector256.Load(p);
+            var r1 = Vector256.Load(p + rs);
+            var r2 = Vector256.Load(p + 2L * rs);
+            var r3 = Vector256.Load(p + 3L * rs);
+            var r4 = Vector256.Load(p + 4L * rs);
+            var r5 = Vector256.Load(p + 5L * rs);
+            if (alpha != 1f) { r0 *= va; r1 *= va; r2 *= va; r3 *= va; r4 *= va; r5 *= va; }
+            Transpose8.Rows(r0, r1, r2, r3, r4, r5, r5, r5, tmp, 8);
+            var d = dst + k * MR;
+            for (var t = 0; t < 8; t++, d += MR)
+            {
+                Vector128.Load(tmp + t * 8).Store(d);
+                *(double*)(d + 4) = *(double*)(tmp + t * 8 + 4);
+            }
+        }
+        for (; k < kc; k++)
+            for (var r = 0; r < MR; r++) dst[k * MR + r] = src[(long)r * rs + k] * alpha;
+    }
+
+    // Sixteen columns of B, each contiguous along k, into k-major order: two 8-column halves, 8×8 register transposes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnSliverB(float* src, int cs, int kc, float* dst)
+    {
+        for (var h = 0; h < NR; h += 8)
+        {
+            var col = src + (long)h * cs;
+            var k = 0;
+            for (; k + 8 <= kc; k += 8) Transpose8.Block(col + k, cs, dst + k * NR + h, NR);
+            for (; k < kc; k++)
+                for (var j = 0; j < 8; j++) dst[k * NR + h + j] = col[(long)j * cs + k];
         }
     }
 }
