@@ -15,7 +15,13 @@ internal static unsafe class GemmDriver
 
     /// <summary>Multiplies the m×k matrix A by the k×n matrix B into C (row stride <paramref name="ldc"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
+        Run(a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+
+    /// <summary>Multiplies the m×k matrix A by the k×n matrix that <paramref name="b"/> packs into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TB>(in Strided a, in TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+        where TB : struct, IPanelSource
     {
         if (m <= 0 || n <= 0) return;
         ScaleC(c, ldc, m, n, beta);
@@ -38,7 +44,7 @@ internal static unsafe class GemmDriver
                     for (var pc = 0; pc < k; pc += kcStep)
                     {
                         var kc = Math.Min(kcStep, k - pc);
-                        GemmPacking.PackB(b, pc, jc, kc, nc, pb);
+                        b.Pack(pc, jc, kc, nc, pb);
                         for (var ic = 0; ic < m; ic += Mc)
                         {
                             var mc = Math.Min(Mc, m - ic);
