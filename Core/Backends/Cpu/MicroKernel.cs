@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Functional.Backends.Cpu;
 
@@ -25,6 +26,13 @@ internal static unsafe class MicroKernel
     public static void Run(int kc, float* a, float* b, float* c, int ldc)
     {
         if (!Vector256.IsHardwareAccelerated) { Scalar(kc, a, b, c, ldc); return; }
+        // The tile of C is touched once, after the k loop: request its lines now so they arrive during the loop.
+        if (Sse.IsSupported)
+            for (var i = 0; i < MR; i++)
+            {
+                Sse.Prefetch0(c + (long)i * ldc);
+                Sse.Prefetch0(c + (long)i * ldc + NR - 1);
+            }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (var k = 0; k < kc; k++)
