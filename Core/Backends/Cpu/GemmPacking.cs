@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Functional.Backends.Cpu;
 
@@ -19,6 +20,7 @@ internal readonly unsafe struct Strided(float* p, int rs, int cs)
 internal static unsafe class GemmPacking
 {
     private const int MR = MicroKernel.MR, NR = MicroKernel.NR;
+    private const int PrefetchRows = 4;
 
     /// <summary>Packs rows ic..ic+mc, columns pc..pc+kc of A, scaled by α.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -58,6 +60,11 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(in Strided b, int pc, int jc, int kc, int nc, float* dst)
     {
+        if (b.Cs == 1 && Vector256.IsHardwareAccelerated)
+        {
+            RowMajorB(b, pc, jc, kc, nc, dst);
+            return;
+        }
         for (var jr = 0; jr < nc; jr += NR, dst += NR * kc)
         {
             var cols = Math.Min(NR, nc - jr);
@@ -138,6 +145,31 @@ internal static unsafe class GemmPacking
             for (; k + 8 <= kc; k += 8) Transpose8.Block(col + k, cs, dst + k * NR + h, NR);
             for (; k < kc; k++)
                 for (var j = 0; j < 8; j++) dst[k * NR + h + j] = col[(long)j * cs + k];
+        }
+    }
+
+    // Row by row, so B (often far larger than any cache, rows far apart) is read as long sequential runs rather
+    // than as 64-byte strips of many rows; the next rows are prefetched while this one is spread over the slivers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowMajorB(in Strided b, int pc, int jc, int kc, int nc, float* dst)
+    {
+        var full = nc / NR;
+        var sliver = (long)NR * kc;
+        for (var k = 0; k < kc; k++)
+        {
+            var row = b.P + (long)(pc + k) * b.Rs + jc;
+            var ahead = row + (k + PrefetchRows < kc ? PrefetchRows * (long)b.Rs : 0);
+            var d = dst + k * NR;
+            for (var s = 0; s < full; s++, row += NR, ahead += NR, d += sliver)
+            {
+                if (Sse.IsSupported) Sse.Prefetch0(ahead);
+                Vector256.Load(row).Store(d);
+                Vector256.Load(row + 8).Store(d + 8);
+            }
+            var cols = nc - full * NR;
+            if (cols == 0) continue;
+            for (var j = 0; j < cols; j++) d[j] = row[j];
+            for (var j = cols; j < NR; j++) d[j] = 0f;
         }
     }
 }
