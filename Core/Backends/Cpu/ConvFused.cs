@@ -44,10 +44,16 @@ internal static unsafe class ConvFused
 
     /// <summary>
     /// The input gradient of a unit-stride conv is a unit-stride conv of dy: same dilation, padding
-    /// (k−1)·d − p, the taps flipped and in/out channels swapped within each group. It needs p ≤ (k−1)·d.
+    /// (k−1)·d − p, the taps flipped and in/out channels swapped within each group. It needs p ≤ (k−1)·d, and pays
+    /// only with enough input channels per group to fill the register tile's rows (its M); a pointwise conv
+    /// multiplies dy directly instead.
     /// </summary>
     public static bool TransposeApplies(in ConvGeometry g) =>
-        g.Stride == new Dims3(1, 1, 1) && Flipped(g).PadBefore is { D: >= 0, H: >= 0, W: >= 0 } && PaddedInput.Applies(Flipped(g));
+        g.Stride == new Dims3(1, 1, 1) && g.InPerGroup >= MinChannels && !ConvGemm.IsPointwise(g)
+        && Flipped(g).PadBefore is { D: >= 0, H: >= 0, W: >= 0 } && PaddedInput.Applies(Flipped(g));
+
+    // Below two register tiles of rows the flipped GEMM wastes most of its tile; the scatter path is cheaper.
+    private const int MinChannels = 2 * MicroKernel.MR;
 
     /// <summary>The geometry of the conv that maps dy to dx (see <see cref="TransposeApplies"/>).</summary>
     public static ConvGeometry Flipped(in ConvGeometry g) => g with
