@@ -9,9 +9,9 @@ namespace Functional.Backends.Cpu;
 /// </summary>
 internal static unsafe class PaddedInput
 {
-    /// <summary>The fused path needs non-negative padding, a non-empty output and unit stride along W.</summary>
+    /// <summary>The fused path needs non-negative padding, a non-empty output and int offsets.</summary>
     public static bool Applies(in ConvGeometry g) =>
-        g.PadBefore.D >= 0 && g.PadBefore.H >= 0 && g.PadBefore.W >= 0 && g.Output.Product > 0 && g.Stride.W == 1
+        g.PadBefore.D >= 0 && g.PadBefore.H >= 0 && g.PadBefore.W >= 0 && g.Output.Product > 0
         && (long)g.Batch * g.InChannels * Extent(g).Product < int.MaxValue;
 
     /// <summary>Per dim: (output − 1)·stride + (kernel − 1)·dilation + 1, the span of padded positions the taps read.</summary>
