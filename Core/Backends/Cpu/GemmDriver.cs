@@ -94,6 +94,11 @@ internal static unsafe class GemmDriver
                     MicroKernel.Run(kc, a, b, ct, ldc);
                     continue;
                 }
+                if (rows is 2 or 4 && cols == NR && MicroKernel.Vectorised)
+                {
+                    MicroKernel.RunRows(rows, kc, a, b, ct, ldc);
+                    continue;
+                }
                 new Span<float>(tile, MR * NR).Clear();
                 MicroKernel.Run(kc, a, b, tile, NR);
                 for (var i = 0; i < rows; i++)
