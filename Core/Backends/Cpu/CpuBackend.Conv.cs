@@ -24,6 +24,11 @@ public sealed partial class CpuBackend
                     DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels));
                 return;
             }
+            if (SmallConvRows.AppliesForward(g))
+            {
+                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py);
+                return;
+            }
             ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial));
         }
     }
@@ -47,6 +52,11 @@ public sealed partial class CpuBackend
             {
                 _pool.For(g.Batch * g.InChannels, i =>
                     DepthwiseKernels.BackwardDataPlane(geo, (float*)ady, (float*)aw, (float*)adx, i / geo.InChannels, i % geo.InChannels));
+                return;
+            }
+            if (SmallConvRows.AppliesBackwardData(g))
+            {
+                SmallConvRows.BackwardData(_pool, g, pdy, pw, pdx);
                 return;
             }
             ForItems(g, (item, serial) => ConvGemm.BackwardData(_pool, geo, (float*)ady, (float*)aw, (float*)adx, item, serial));

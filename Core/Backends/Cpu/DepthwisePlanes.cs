@@ -254,7 +254,7 @@ internal static unsafe class DepthwisePlanes
 
     // Copies an h×w plane into a rows×cols buffer at (r0, c0), clipped to the buffer; the rest of the buffer is
     // left alone, so its zero border survives from plane to plane.
-    private static void Place(float* dst, int rows, int cols, float* src, int h, int w, int r0, int c0)
+    internal static void Place(float* dst, int rows, int cols, float* src, int h, int w, int r0, int c0)
     {
         var (jLo, jHi) = (Math.Max(0, -c0), Math.Min(w, cols - c0));
         if (jLo >= jHi) return;
