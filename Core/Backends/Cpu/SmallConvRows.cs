@@ -6,10 +6,10 @@ namespace Functional.Backends.Cpu;
 /// <summary>
 /// The forward and backward-data passes of ungrouped convolutions with few channels (LeNet's layers), without
 /// im2col: each image's planes are copied once into zero-bordered scratch planes, and a register tile of six
-/// output channels × sixteen output columns sums every tap of every input channel, with the six weights of a tap
+/// output channels × sixteen output columns sums every tap of every input channel (skipping kernel rows that fall in the zero border), with the six weights of a tap
 /// broadcast and the sixteen inputs loaded straight from the padded row. Backward-data is the same correlation of
 /// the zero-bordered dy planes with the flipped, transposed kernel. Every output value is one fixed chain of fused
-/// multiply-adds in tap order, so the result does not depend on which thread computes which image.
+/// multiply-adds in (kernel row, channel, kernel column) order, so the result does not depend on which thread computes which image.
 /// </summary>
 internal static unsafe class SmallConvRows
 {
@@ -18,7 +18,21 @@ internal static unsafe class SmallConvRows
     /// <summary>One correlation: source planes, their placement, the output and the taps.</summary>
     private readonly record struct Problem(
         int SrcChannels, int SrcH, int SrcW, int PadTop, int PadLeft, int Rows, int Cols,
-        int OutChannels, int OutH, int OutW, int StrideH, int Taps);
+        int OutChannels, int OutH, int OutW, int StrideH, int KernelH, int DilationH, int Taps)
+    {
+        /// <summary>Taps per kernel row: every source channel × kernel column (taps run kernel-row-major).</summary>
+        public int TapsPerRow => Taps / KernelH;
+
+        /// <summary>The kernel rows whose source row for output row r lies inside the source rather than its zero border.</summary>
+        public (int Lo, int Hi) LiveRows(int r)
+        {
+            var top = r * StrideH;
+            var lo = PadTop > top ? (PadTop - top + DilationH - 1) / DilationH : 0;
+            var last = PadTop + SrcH - 1 - top;
+            var hi = last < 0 ? 0 : Math.Min(KernelH, last / DilationH + 1);
+            return (Math.Min(lo, KernelH), Math.Max(Math.Min(lo, KernelH), hi));
+        }
+    }
 
     /// <summary>Whether the forward pass runs here: 2-d (or 1-d), ungrouped, unit stride along W, few channels.</summary>
     public static bool AppliesForward(in ConvGeometry g) =>
@@ -37,7 +51,7 @@ internal static unsafe class SmallConvRows
         var (cin, aw) = (g.InChannels, (nint)w);
         Run(pool, g.Batch, p, x, y, bias, (k, c) =>
         {
-            var (ci, kh, kw) = (k / (kH * kW), k / kW % kH, k % kW);
+            var (kh, ci, kw) = (k / (cin * kW), k / kW % cin, k % kW);
             return (ci * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, ((float*)aw)[((long)c * cin + ci) * kH * kW + kh * kW + kw]);
         });
     }
@@ -48,10 +62,10 @@ internal static unsafe class SmallConvRows
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
         var p = Layout(g.OutChannels, g.Output.H, g.Output.W, (kH - 1) * dH - g.PadBefore.H, (kW - 1) * dW - g.PadBefore.W,
             g.InChannels, g.Input.H, g.Input.W, 1, g.Kernel, g.Dilation);
-        var (cin, aw) = (g.InChannels, (nint)w);
+        var (cin, cout, aw) = (g.InChannels, g.OutChannels, (nint)w);
         Run(pool, g.Batch, p, dy, dx, null, (k, c) =>
         {
-            var (co, kh, kw) = (k / (kH * kW), k / kW % kH, k % kW);
+            var (kh, co, kw) = (k / (cout * kW), k / kW % cout, k % kW);
             return (co * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW,
                 ((float*)aw)[((long)co * cin + c) * kH * kW + (kH - 1 - kh) * kW + (kW - 1 - kw)]);
         });
@@ -59,7 +73,7 @@ internal static unsafe class SmallConvRows
 
     private static Problem Layout(int srcC, int srcH, int srcW, int padTop, int padLeft, int outC, int oH, int oW, int sH, Dims3 k, Dims3 dil) =>
         new(srcC, srcH, srcW, padTop, padLeft, (oH - 1) * sH + (k.H - 1) * dil.H + 1, Math.Max(oW, 16) + (k.W - 1) * dil.W,
-            outC, oH, oW, sH, srcC * k.H * k.W);
+            outC, oH, oW, sH, k.H, dil.H, srcC * k.H * k.W);
 
     private delegate (int Offset, float Weight) Tap(int k, int channel);
 
@@ -108,21 +122,24 @@ internal static unsafe class SmallConvRows
                     var w = wp + (long)t * p.Taps * Mr;
                     for (var r = 0; r < p.OutH; r++)
                     {
+                        // Kernel rows that fall in the zero border contribute nothing: skip their taps.
+                        var (lo, hi) = p.LiveRows(r);
+                        var (kw0, taps) = (lo * p.TapsPerRow, (hi - lo) * p.TapsPerRow);
                         var row = pad + r * p.StrideH * p.Cols;
                         var o = outImage + (long)c0 * outPlane + r * p.OutW;
                         if (p.OutW < 16)
                         {
-                            Tile(row, w, offs, p.Taps, init, narrow, 16);
+                            Tile(row, w + kw0 * Mr, offs + kw0, taps, init, narrow, 16);
                             for (var j = 0; j < live; j++) new Span<float>(narrow + j * 16, p.OutW).CopyTo(new Span<float>(o + j * outPlane, p.OutW));
                             continue;
                         }
                         for (var c = 0; ; c += 16)
                         {
                             var at = Math.Min(c, p.OutW - 16);
-                            if (live == Mr) Tile(row + at, w, offs, p.Taps, init, o + at, outPlane);
+                            if (live == Mr) Tile(row + at, w + kw0 * Mr, offs + kw0, taps, init, o + at, outPlane);
                             else
                             {
-                                Tile(row + at, w, offs, p.Taps, init, narrow, 16);
+                                Tile(row + at, w + kw0 * Mr, offs + kw0, taps, init, narrow, 16);
                                 for (var j = 0; j < live; j++) new Span<float>(narrow + j * 16, 16).CopyTo(new Span<float>(o + at + j * outPlane, 16));
                             }
                             if (at == p.OutW - 16) break;
