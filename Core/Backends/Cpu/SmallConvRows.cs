@@ -72,7 +72,7 @@ internal static unsafe class SmallConvRows
     }
 
     private static Problem Layout(int srcC, int srcH, int srcW, int padTop, int padLeft, int outC, int oH, int oW, int sH, Dims3 k, Dims3 dil) =>
-        new(srcC, srcH, srcW, padTop, padLeft, (oH - 1) * sH + (k.H - 1) * dil.H + 1, Math.Max(oW, 16) + (k.W - 1) * dil.W,
+        new(srcC, srcH, srcW, padTop, padLeft, (oH - 1) * sH + (k.H - 1) * dil.H + 1, Math.Max(oW, 32) + (k.W - 1) * dil.W,
             outC, oH, oW, sH, k.H, dil.H, srcC * k.H * k.W);
 
     private delegate (int Offset, float Weight) Tap(int k, int channel);
@@ -103,7 +103,7 @@ internal static unsafe class SmallConvRows
     {
         var plane = p.Rows * p.Cols;
         var buffer = Scratch.Rent(p.SrcChannels * plane + 8);
-        var narrow = stackalloc float[Mr * 16];
+        var narrow = stackalloc float[Mr * 16];  // also holds one 32-column row
         var init = stackalloc float[Mr];
         try
         {
@@ -115,6 +115,11 @@ internal static unsafe class SmallConvRows
                         p.SrcH, p.SrcW, p.PadTop, p.PadLeft);
                 var outPlane = p.OutH * p.OutW;
                 var outImage = dst + (long)n * p.OutChannels * outPlane;
+                if (p.OutChannels <= 2)
+                {
+                    OneChannel(p, pad, outImage, bias, wp, offs, narrow);
+                    return;
+                }
                 for (var t = 0; t * Mr < p.OutChannels; t++)
                 {
                     var (c0, live) = (t * Mr, Math.Min(Mr, p.OutChannels - t * Mr));
@@ -152,6 +157,53 @@ internal static unsafe class SmallConvRows
         {
             Scratch.Return(buffer);
         }
+    }
+
+    // One or two output channels fill a six-channel tile poorly: each runs alone, 32 columns at a time.
+    private static void OneChannel(in Problem p, float* pad, float* outImage, float* bias, float* wp, int* offs, float* narrow)
+    {
+        var outPlane = p.OutH * p.OutW;
+        for (var c = 0; c < p.OutChannels; c++)
+        {
+            var start = Vector256.Create(bias != null ? bias[c] : 0f);
+            for (var r = 0; r < p.OutH; r++)
+            {
+                var (lo, hi) = p.LiveRows(r);
+                var (k0, taps) = (lo * p.TapsPerRow, (hi - lo) * p.TapsPerRow);
+                var row = pad + r * p.StrideH * p.Cols;
+                var o = outImage + (long)c * outPlane + r * p.OutW;
+                var w = wp + k0 * Mr + c;
+                if (p.OutW < 32)
+                {
+                    Tile1(row, w, offs + k0, taps, start, narrow);
+                    new Span<float>(narrow, p.OutW).CopyTo(new Span<float>(o, p.OutW));
+                    continue;
+                }
+                for (var at = 0; ; at += 32)
+                {
+                    at = Math.Min(at, p.OutW - 32);
+                    Tile1(row + at, w, offs + k0, taps, start, o + at);
+                    if (at == p.OutW - 32) break;
+                }
+            }
+        }
+    }
+
+    // o[0..31] = start + Σ_k w[k·6] · s[offs[k] + 0..31].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile1(float* s, float* w, int* offs, int taps, Vector256<float> start, float* o)
+    {
+        var (a0, a1, a2, a3) = (start, start, start, start);
+        for (var k = 0; k < taps; k++, w += Mr)
+        {
+            var q = s + offs[k];
+            var b = Vector256.Create(*w);
+            a0 = Vector256.FusedMultiplyAdd(b, Vector256.Load(q), a0);
+            a1 = Vector256.FusedMultiplyAdd(b, Vector256.Load(q + 8), a1);
+            a2 = Vector256.FusedMultiplyAdd(b, Vector256.Load(q + 16), a2);
+            a3 = Vector256.FusedMultiplyAdd(b, Vector256.Load(q + 24), a3);
+        }
+        a0.Store(o); a1.Store(o + 8); a2.Store(o + 16); a3.Store(o + 24);
     }
 
     // out[j·stride + 0..15] = init[j] + Σ_k w[k·6 + j] · s[offs[k] + 0..15] for the six channels j of a tile.
