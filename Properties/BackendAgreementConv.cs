@@ -87,13 +87,14 @@ public class BackendAgreementConv
             new Dims3(1, 1, 1), new Dims3(1, dil, dil), new Dims3(0, pads[0], pads[2]), new Dims3(1, oh, ow)), (long)seed);
 
     // Ungrouped 2-d convs with few channels and rows up to 40 wide (LeNet-like layers): the direct small-channel
-    // kernels, with channel counts on both sides of their six-channel tile and rows on both sides of 16 and 32.
+    // kernels, with channel counts on both sides of their six-channel tile (one and two channels run alone) and rows
+    // on both sides of 16 and 32.
     private static Gen<(ConvGeometry G, long Seed)> SmallChannels() =>
         from batch in Gen.Choose(1, 3)
-        from cin in Gen.Choose(1, 8)
-        from cout in Gen.Choose(1, 20)
+        from cin in Gen.Elements(1, 2, 3, 6, 8)
+        from cout in Gen.Elements(1, 2, 5, 6, 7, 12, 16, 20)
         from h in Gen.Choose(1, 12)
-        from w in Gen.Choose(1, 40)
+        from w in Gen.OneOf(Gen.Choose(1, 20), Gen.Choose(28, 40))
         from kh in Gen.Choose(1, 5)
         from kw in Gen.Choose(1, 5)
         from sh in Gen.Elements(1, 1, 2)
