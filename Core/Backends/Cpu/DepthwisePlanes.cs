@@ -258,8 +258,15 @@ internal static unsafe class DepthwisePlanes
     {
         var (jLo, jHi) = (Math.Max(0, -c0), Math.Min(w, cols - c0));
         if (jLo >= jHi) return;
+        var n = jHi - jLo;
         for (var i = Math.Max(0, -r0); i < h && i + r0 < rows; i++)
-            Buffer.MemoryCopy(src + i * w + jLo, dst + (i + r0) * cols + c0 + jLo, (jHi - jLo) * 4L, (jHi - jLo) * 4L);
+        {
+            // Rows are short (tens of floats): an inline vector copy beats a call to a general memcpy per row.
+            float* s = src + i * w + jLo, d = dst + (i + r0) * cols + c0 + jLo;
+            var j = 0;
+            for (; j + 8 <= n; j += 8) Vector256.Store(Vector256.Load(s + j), d + j);
+            for (; j < n; j++) d[j] = s[j];
+        }
     }
 
     // Asks for the cache lines of the next plane while this one is computed.
