@@ -16,12 +16,15 @@ internal static unsafe class SmallConvRows
     private const int Mr = 6;
 
     /// <summary>One correlation: source planes, their placement, the output and the taps.</summary>
-    private readonly record struct Problem(
+    internal readonly record struct Problem(
         int SrcChannels, int SrcH, int SrcW, int PadTop, int PadLeft, int Rows, int Cols,
         int OutChannels, int OutH, int OutW, int StrideH, int KernelH, int DilationH, int Taps)
     {
         /// <summary>Taps per kernel row: every source channel × kernel column (taps run kernel-row-major).</summary>
         public int TapsPerRow => Taps / KernelH;
+
+        /// <summary>Many output channels over rows narrower than a tile: tile positions × channels instead.</summary>
+        public bool ByPosition => OutChannels >= 12 && OutW < 16;
 
         /// <summary>The kernel rows whose source row for output row r lies inside the source rather than its zero border.</summary>
         public (int Lo, int Hi) LiveRows(int r)
@@ -80,8 +83,9 @@ internal static unsafe class SmallConvRows
     // Packs the taps (offset, and the weights of six output channels per tile), then runs one image per item.
     private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, Tap tap)
     {
-        var tiles = (p.OutChannels + Mr - 1) / Mr;
-        var packed = Scratch.Rent(tiles * p.Taps * Mr);
+        var (width, tiles) = p.ByPosition ? (SmallConvPositions.Nr, (p.OutChannels + SmallConvPositions.Nr - 1) / SmallConvPositions.Nr)
+            : (Mr, (p.OutChannels + Mr - 1) / Mr);
+        var packed = Scratch.Rent(tiles * p.Taps * width);
         var offsets = new int[p.Taps];
         fixed (float* wp = packed)
         fixed (int* offs = offsets)
@@ -89,8 +93,8 @@ internal static unsafe class SmallConvRows
             for (var k = 0; k < p.Taps; k++)
             {
                 offsets[k] = tap(k, 0).Offset;
-                for (var c = 0; c < tiles * Mr; c++)
-                    wp[(c / Mr * p.Taps + k) * Mr + c % Mr] = c < p.OutChannels ? tap(k, c).Weight : 0f;
+                for (var c = 0; c < tiles * width; c++)
+                    wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? tap(k, c).Weight : 0f;
             }
             var (aw, ao, asrc, adst, ab) = ((nint)wp, (nint)offs, (nint)src, (nint)dst, (nint)bias);
             pool.For(batch, n => Image(p, (float*)asrc, (float*)adst, (float*)ab, (float*)aw, (int*)ao, n));
@@ -115,6 +119,11 @@ internal static unsafe class SmallConvRows
                         p.SrcH, p.SrcW, p.PadTop, p.PadLeft);
                 var outPlane = p.OutH * p.OutW;
                 var outImage = dst + (long)n * p.OutChannels * outPlane;
+                if (p.ByPosition)
+                {
+                    SmallConvPositions.Image(p, pad, outImage, bias, wp, offs);
+                    return;
+                }
                 if (p.OutChannels <= 2)
                 {
                     OneChannel(p, pad, outImage, bias, wp, offs, narrow);
