@@ -81,7 +81,7 @@ public sealed partial class CpuBackend
                 _pool.For(g.OutChannels, co => ConvGemm.BiasGradient(geo, (float*)ady, (float*)adb, co));
             if (IsDepthwise(g))
                 _pool.For(g.OutChannels, co => DepthwiseKernels.BackwardFilterChannel(geo, (float*)ax, (float*)ady, (float*)adw, co));
-            else if (SmallConvRows.AppliesForward(g))
+            else if (SmallConvRows.AppliesForward(g) && SmallConvFilter.Fits(g))
                 SmallConvFilter.BackwardFilter(_pool, g, px, pdy, pdw);
             else
                 ConvGemm.BackwardFilter(_pool, g, px, pdy, pdw);

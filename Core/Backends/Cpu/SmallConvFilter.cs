@@ -14,6 +14,12 @@ internal static unsafe class SmallConvFilter
 {
     private const int Mr = 6, Nr = 16, ImagesPerChunk = 8;
 
+    /// <summary>
+    /// Whether a chunk's scratch stays small (a position-major copy of dy takes 16 floats per output position):
+    /// maps up to 64×64; larger maps amortise im2col + GEMM anyway.
+    /// </summary>
+    public static bool Fits(in ConvGeometry g) => g.Output.Product <= 4096;
+
     /// <summary>dw = Σ dy·x per tap and output channel; the bias gradient is left to the caller.</summary>
     public static void BackwardFilter(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw)
     {
