@@ -9,10 +9,15 @@ namespace Functional.Backends.Cpu;
 /// output channels; each output position loads its sixteen dy values once (dy transposed to position-major) and
 /// broadcasts the six inputs under the taps. The batch is cut into fixed chunks of eight images, each summed into
 /// its own partial, and the partials are added in chunk order, so the result does not depend on the thread count.
+/// Up to eight output channels, most of a sixteen-channel tile would be empty: <see cref="SmallConvFilterRows"/>
+/// runs those chunks.
 /// </summary>
 internal static unsafe class SmallConvFilter
 {
-    private const int Mr = 6, Nr = 16, ImagesPerChunk = 8;
+    private const int Mr = 6, ImagesPerChunk = 8;
+
+    /// <summary>Output channels per block: a chunk's partial holds this many sums per tap.</summary>
+    public const int Nr = 16;
 
     /// <summary>
     /// Whether a chunk's scratch stays small (a position-major copy of dy takes 16 floats per output position):
@@ -24,7 +29,7 @@ internal static unsafe class SmallConvFilter
     public static void BackwardFilter(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw)
     {
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
-        var (rows, cols) = ((g.Output.H - 1) * g.Stride.H + (kH - 1) * dH + 1, g.Output.W + (kW - 1) * dW);
+        var (rows, cols) = ((g.Output.H - 1) * g.Stride.H + (kH - 1) * dH + 1, (g.Output.W + 7) / 8 * 8 + (kW - 1) * dW);
         var taps = g.InChannels * kH * kW;
         var padded = (taps + Mr - 1) / Mr * Mr;
         var (chunks, blocks) = ((g.Batch + ImagesPerChunk - 1) / ImagesPerChunk, (g.OutChannels + Nr - 1) / Nr);
@@ -59,6 +64,11 @@ internal static unsafe class SmallConvFilter
         var count = Math.Min(ImagesPerChunk, g.Batch - n0);
         var (c0, live) = (block * Nr, Math.Min(Nr, g.OutChannels - block * Nr));
         var image = g.InChannels * plane;
+        if (g.OutChannels <= SmallConvFilterRows.MaxChannels)
+        {
+            SmallConvFilterRows.Chunk(g, x, dy, part, offs, padded, rows, cols, n0, count);
+            return;
+        }
         var buffer = Scratch.Rent(count * (image + positions * Nr));
         try
         {
