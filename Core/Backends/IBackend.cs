@@ -18,6 +18,13 @@ public interface IBackend
     /// <summary>A zero-filled buffer of <paramref name="length"/> floats that this backend's kernels can use.</summary>
     TensorStorage Allocate(int length);
 
+    /// <summary>
+    /// A buffer of <paramref name="length"/> floats whose contents are unspecified, for the output of a kernel that
+    /// overwrites it completely: clearing a large buffer first is a whole pass over memory for nothing. Backends
+    /// that cannot skip the clearing return <see cref="Allocate"/>'s zeros.
+    /// </summary>
+    TensorStorage AllocateUninitialized(int length) => Allocate(length);
+
     /// <summary>An index buffer (max-pool argmax) of <paramref name="length"/> entries.</summary>
     IndexStorage AllocateIndices(int length);
 

@@ -30,7 +30,7 @@ public static class BatchNorm
         if (training)
         {
             var m = g.Outer * g.Inner;
-            (mean, variance) = (SeamCalls.New(ctx, gamma.Shape), SeamCalls.New(ctx, gamma.Shape));
+            (mean, variance) = (SeamCalls.Output(ctx, gamma.Shape), SeamCalls.Output(ctx, gamma.Shape));
             ctx.Backend.BatchNormStatistics(g, x.Storage, mean.Storage, variance.Storage);
             var unbiased = SeamCalls.Unary(ctx, UnaryOp.Scale, variance, (float)m / (m - 1));
             next = new BatchNormState(Blend(ctx, state.RunningMean, mean, momentum), Blend(ctx, state.RunningVar, unbiased, momentum));
@@ -40,7 +40,7 @@ public static class BatchNorm
             mean = state.RunningMean;
             variance = state.RunningVar;
         }
-        var y = SeamCalls.New(ctx, x.Shape);
+        var y = SeamCalls.Output(ctx, x.Shape);
         ctx.Backend.BatchNormForward(g, eps, x.Storage, mean.Storage, variance.Storage, gamma.Storage, beta.Storage, y.Storage);
         return new BatchNormResult(y, next, x, mean, variance, eps, training);
     }
@@ -56,7 +56,7 @@ public static class BatchNorm
         if (gamma.Shape != forward.Mean.Shape)
             throw new ShapeException($"{where}: gamma has shape {gamma.Shape} but the forward normalised {forward.Mean.Count} channels.");
         var g = AxisGeometry.Around(dy.Shape, 1);
-        var (dx, dgamma, dbeta) = (SeamCalls.New(ctx, dy.Shape), SeamCalls.New(ctx, gamma.Shape), SeamCalls.New(ctx, gamma.Shape));
+        var (dx, dgamma, dbeta) = (SeamCalls.Output(ctx, dy.Shape), SeamCalls.Output(ctx, gamma.Shape), SeamCalls.Output(ctx, gamma.Shape));
         ctx.Backend.BatchNormBackward(g, forward.Eps, forward.Training, forward.Input.Storage, forward.Mean.Storage, forward.Variance.Storage,
             gamma.Storage, dy.Storage, dx.Storage, dgamma.Storage, dbeta.Storage);
         return new BatchNormGradients(dx, dgamma, dbeta);
