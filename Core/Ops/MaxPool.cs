@@ -32,7 +32,7 @@ public static class MaxPool
     public static Tensor Backward(ExecutionContext ctx, MaxPoolResult forward, Tensor dy, string? layer = null)
     {
         SeamCalls.CheckGradient(LayerName.Of($"MaxPool{forward.Geometry.Rank}d", layer), dy, forward.Output.Shape);
-        var dx = SeamCalls.New(ctx, forward.InputShape);
+        var dx = SeamCalls.Output(ctx, forward.InputShape);
         ctx.Backend.PoolBackward(forward.Geometry, dy.Storage, forward.Argmax, dx.Storage);
         return dx;
     }
