@@ -43,7 +43,7 @@ public class BackendAgreementConv
         select (i, k, s, dil, p0, o);
 
     private static Arbitrary<(ConvGeometry G, long Seed)> Cases() =>
-        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide()).ToArbitrary();
+        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide(), DepthwisePlanes(), SmallChannels()).ToArbitrary();
 
     // Depthwise rows wide enough for the eight-wide vector path and its borders, mostly at unit stride.
     private static Gen<(ConvGeometry G, long Seed)> Depthwise() =>
@@ -88,6 +88,46 @@ public class BackendAgreementConv
             PadBefore = g.G.PadBefore with { W = p0 }, Output = g.G.Output with { W = span + 1 },
             Stride = g.G.Stride with { W = 1 },
         }, g.Seed);
+
+    // Unit-stride 2-d depthwise planes, 3×3 most often: the register-blocked kernels, with rows narrower than,
+    // equal to and wider than a vector, tails, dilation and padding larger than the kernel's reach.
+    private static Gen<(ConvGeometry G, long Seed)> DepthwisePlanes() =>
+        from batch in Gen.Choose(1, 3)
+        from channels in Gen.Choose(2, 4)
+        from multiplier in Gen.Choose(1, 3)
+        from h in Gen.Choose(1, 12)
+        from w in Gen.Choose(1, 40)
+        from kh in Gen.Elements(1, 2, 3, 3, 3, 5)
+        from kw in Gen.Elements(1, 2, 3, 3, 3, 5)
+        from dil in Gen.Choose(1, 2)
+        from pads in Gen.ArrayOf(Gen.Choose(0, 3), 4)
+        from seed in Gen.Choose(0, 1_000_000)
+        let oh = h + pads[0] + pads[1] - dil * (kh - 1)
+        let ow = w + pads[2] + pads[3] - dil * (kw - 1)
+        where oh >= 1 && ow >= 1
+        select (new ConvGeometry(2, batch, channels, channels * multiplier, channels, new Dims3(1, h, w), new Dims3(1, kh, kw),
+            new Dims3(1, 1, 1), new Dims3(1, dil, dil), new Dims3(0, pads[0], pads[2]), new Dims3(1, oh, ow)), (long)seed);
+
+    // Ungrouped 2-d convs with few channels and rows up to 40 wide (LeNet-like layers): the direct small-channel
+    // kernels, with channel counts on both sides of their six-channel tile (one and two channels run alone) and rows
+    // on both sides of 16 and 32.
+    private static Gen<(ConvGeometry G, long Seed)> SmallChannels() =>
+        from batch in Gen.Choose(1, 3)
+        from cin in Gen.Elements(1, 2, 3, 6, 8)
+        from cout in Gen.Elements(1, 2, 5, 6, 7, 12, 16, 20)
+        from h in Gen.Choose(1, 12)
+        from w in Gen.OneOf(Gen.Choose(1, 20), Gen.Choose(28, 40))
+        from kh in Gen.Choose(1, 5)
+        from kw in Gen.Choose(1, 5)
+        from sh in Gen.Elements(1, 1, 2)
+        from dil in Gen.Elements(1, 1, 2)
+        from pads in Gen.ArrayOf(Gen.Choose(0, 3), 4)
+        from seed in Gen.Choose(0, 1_000_000)
+        let spanH = h + pads[0] + pads[1] - dil * (kh - 1) - 1
+        let ow = w + pads[2] + pads[3] - dil * (kw - 1)
+        where spanH >= 0 && ow >= 1
+        select (new ConvGeometry(2, batch, cin, cout, 1, new Dims3(1, h, w), new Dims3(1, kh, kw), new Dims3(1, sh, 1),
+            new Dims3(1, dil, dil), new Dims3(0, pads[0], pads[2]), new Dims3(1, spanH / sh + 1, ow)), (long)seed);
 
     // 1×1 unit-stride convs take the no-copy GEMM path, which random geometries rarely hit.
     private static Gen<(ConvGeometry G, long Seed)> Pointwise() =>

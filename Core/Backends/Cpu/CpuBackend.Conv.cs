@@ -12,10 +12,21 @@ public sealed partial class CpuBackend
         fixed (float* px = xs, pw = ws, py = ys, pb = bs)
         {
             var (ax, aw, ay, ab) = ((nint)px, (nint)pw, (nint)py, bias is null ? 0 : (nint)pb);
+            if (IsDepthwise(g) && DepthwisePlanes.Applies(g))
+            {
+                _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
+                    DepthwisePlanes.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i));
+                return;
+            }
             if (IsDepthwise(g))
             {
                 _pool.For(g.Batch * g.OutChannels, i =>
                     DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels));
+                return;
+            }
+            if (SmallConvRows.AppliesForward(g))
+            {
+                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py);
                 return;
             }
             ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial));
@@ -31,10 +42,21 @@ public sealed partial class CpuBackend
         fixed (float* pdy = dys, pw = ws, pdx = dxs)
         {
             var (ady, aw, adx) = ((nint)pdy, (nint)pw, (nint)pdx);
+            if (IsDepthwise(g) && DepthwisePlanes.Applies(g))
+            {
+                _pool.For(DepthwisePlanes.Items(g.Batch * g.InChannels), i =>
+                    DepthwisePlanes.BackwardData(geo, (float*)ady, (float*)aw, (float*)adx, i));
+                return;
+            }
             if (IsDepthwise(g))
             {
                 _pool.For(g.Batch * g.InChannels, i =>
                     DepthwiseKernels.BackwardDataPlane(geo, (float*)ady, (float*)aw, (float*)adx, i / geo.InChannels, i % geo.InChannels));
+                return;
+            }
+            if (SmallConvRows.AppliesBackwardData(g))
+            {
+                SmallConvRows.BackwardData(_pool, g, pdy, pw, pdx);
                 return;
             }
             if (ConvFused.TransposeApplies(g)) BackwardDataFlipped(g, pdy, pw, pdx);
@@ -50,11 +72,18 @@ public sealed partial class CpuBackend
         var geo = g;
         fixed (float* px = xs, pdy = dys, pdw = dws, pdb = dbs)
         {
-            var (ax, ady, adw, adb) = ((nint)px, (nint)pdy, (nint)pdw, (nint)pdb);
+            var (ax, ady, adw, adb) = ((nint)px, (nint)pdy, (nint)pdw, dbias is null ? 0 : (nint)pdb);
+            if (IsDepthwise(g) && DepthwisePlanes.Applies(g))
+            {
+                _pool.For(g.OutChannels, co => DepthwisePlanes.BackwardFilter(geo, (float*)ax, (float*)ady, (float*)adw, (float*)adb, co));
+                return;
+            }
             if (dbias is not null)
                 _pool.For(g.OutChannels, co => ConvGemm.BiasGradient(geo, (float*)ady, (float*)adb, co));
             if (IsDepthwise(g))
                 _pool.For(g.OutChannels, co => DepthwiseKernels.BackwardFilterChannel(geo, (float*)ax, (float*)ady, (float*)adw, co));
+            else if (SmallConvRows.AppliesForward(g) && SmallConvFilter.Fits(g))
+                SmallConvFilter.BackwardFilter(_pool, g, px, pdy, pdw);
             else
                 ConvGemm.BackwardFilter(_pool, g, px, pdy, pdw);
         }
