@@ -49,7 +49,12 @@ public sealed record Concat : Layer
         return new LayerOutput(y, TensorTree.Concat(outputs.Select((o, i) => o.State.Prefix(Segment(i)))), dy =>
         {
             var pieces = Ops.Concat.Backward(pass.Context, shapes, dy).Inputs;
-            var backs = pullbacks.Select((back, i) => back(pieces[i])).ToArray();
+            var backs = new PullbackResult[pullbacks.Length];
+            for (var i = 0; i < backs.Length; i++)
+            {
+                backs[i] = pullbacks[i](pieces[i]);
+                if (pass.SingleUse) pullbacks[i] = null!;
+            }
             var dx = backs.Skip(1).Aggregate(backs[0].Input, (acc, b) => Ops.Add.Forward(pass.Context, acc, b.Input));
             return new PullbackResult(dx, TensorTree.Concat(backs.Select((b, i) => b.Gradients.Prefix(Segment(i)))));
         });

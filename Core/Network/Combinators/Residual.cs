@@ -83,7 +83,9 @@ public sealed record Residual(Layer Block, Layer? Shortcut = null, Layer? After 
             var last = afterBack?.Invoke(dOut);
             var dy = last?.Input ?? dOut;
             var a = mainBack(dy);
+            if (pass.SingleUse) (mainBack, afterBack) = (null!, null);
             var b = sideBack(dy);
+            if (pass.SingleUse) sideBack = null!;
             var dx = Add.Forward(pass.Context, a.Input, b.Input, site.Path);
             return new PullbackResult(dx, TensorTree.Concat([a.Gradients, b.Gradients.Prefix(ShortcutName), last?.Gradients.Prefix(AfterName) ?? TensorTree.Empty]));
         });
