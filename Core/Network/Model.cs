@@ -94,17 +94,18 @@ public sealed class Model
 
     private TrainingStep Step(Tensor x, Key key, Func<Tensor, LossResult> loss)
     {
-        var forward = Run(x, training: true, key);
+        // The pullback runs once here, so each layer's captures can be freed as soon as its backward is done.
+        var forward = Run(x, training: true, key, singleUse: true);
         var result = loss(forward.Output);
         var back = forward.Pullback(result.Gradient);
         return new TrainingStep(result.Value, back.Gradients, forward.State, forward.Output);
     }
 
-    private LayerOutput Run(Tensor x, bool training, Key key)
+    private LayerOutput Run(Tensor x, bool training, Key key, bool singleUse = false)
     {
         if (x.Shape.Rank != InputShape.Rank + 1 || x.Shape.WithoutBatch() != InputShape)
             throw new ShapeException($"Model: input {x.Shape} is not a batch of {InputShape}; the model was initialised for N×{InputShape}.");
-        return Architecture.Run(x, Parameters, State, new Pass(Context, training, key), Site.Root);
+        return Architecture.Run(x, Parameters, State, new Pass(Context, training, key) { SingleUse = singleUse }, Site.Root);
     }
 
     /// <summary>E.g. <c>Model(1×28×28 → 10, 61,706 parameters, reference (1 thread))</c>.</summary>

@@ -10,6 +10,12 @@ namespace Functional.Network;
 /// </summary>
 public sealed record Pass(ExecutionContext Context, bool Training, Key Key)
 {
+    /// <summary>
+    /// Whether the pass's pullback is called exactly once (a training step's). Combinators then drop each child's
+    /// pullback as soon as it has run, so the activations it captured can be collected while the backward goes on.
+    /// </summary>
+    public bool SingleUse { get; init; }
+
     /// <summary>The pass child <paramref name="index"/> runs with: the same settings and an independent key.</summary>
     public Pass ForChild(int index) => this with { Key = Key.Split(index) };
 }
@@ -21,7 +27,8 @@ public sealed record PullbackResult(Tensor Input, TensorTree Gradients);
 /// <summary>
 /// The backward of one forward pass: from the gradient of the loss with respect to the output, the gradients
 /// with respect to the input and the parameters. It captures what the forward computed and mutates nothing, so
-/// calling it twice gives the same result.
+/// calling it twice gives the same result (except after a <see cref="Pass.SingleUse"/> pass, whose pullback may
+/// be called only once).
 /// </summary>
 public delegate PullbackResult Pullback(Tensor outputGradient);
 

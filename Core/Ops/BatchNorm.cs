@@ -42,22 +42,26 @@ public static class BatchNorm
         }
         var y = SeamCalls.Output(ctx, x.Shape);
         ctx.Backend.BatchNormForward(g, eps, x.Storage, mean.Storage, variance.Storage, gamma.Storage, beta.Storage, y.Storage);
-        return new BatchNormResult(y, next, x, mean, variance, eps, training);
+        return new BatchNormResult(y, next, new BatchNormSaved(x, mean, variance, eps, training));
     }
 
     /// <summary>
     /// dβ = Σ dy, dγ = Σ dy·x̂ (sums over all but the channel). Inference: dx = γ/σ · dy. Training, where μ and σ
     /// depend on x: dx = γ/σ · (dy − dβ/m − x̂·dγ/m). One seam call recomputes x̂ from the forward's input.
     /// </summary>
-    public static BatchNormGradients Backward(ExecutionContext ctx, BatchNormResult forward, Tensor gamma, Tensor dy, string? layer = null)
+    public static BatchNormGradients Backward(ExecutionContext ctx, BatchNormResult forward, Tensor gamma, Tensor dy, string? layer = null) =>
+        Backward(ctx, forward.Saved, gamma, dy, layer);
+
+    /// <summary>The backward from what the forward saved (see the other overload), for a pullback that keeps only that.</summary>
+    public static BatchNormGradients Backward(ExecutionContext ctx, BatchNormSaved saved, Tensor gamma, Tensor dy, string? layer = null)
     {
         var where = LayerName.Of("BatchNorm", layer);
-        SeamCalls.CheckGradient(where, dy, forward.Output.Shape);
-        if (gamma.Shape != forward.Mean.Shape)
-            throw new ShapeException($"{where}: gamma has shape {gamma.Shape} but the forward normalised {forward.Mean.Count} channels.");
+        SeamCalls.CheckGradient(where, dy, saved.Input.Shape);
+        if (gamma.Shape != saved.Mean.Shape)
+            throw new ShapeException($"{where}: gamma has shape {gamma.Shape} but the forward normalised {saved.Mean.Count} channels.");
         var g = AxisGeometry.Around(dy.Shape, 1);
         var (dx, dgamma, dbeta) = (SeamCalls.Output(ctx, dy.Shape), SeamCalls.Output(ctx, gamma.Shape), SeamCalls.Output(ctx, gamma.Shape));
-        ctx.Backend.BatchNormBackward(g, forward.Eps, forward.Training, forward.Input.Storage, forward.Mean.Storage, forward.Variance.Storage,
+        ctx.Backend.BatchNormBackward(g, saved.Eps, saved.Training, saved.Input.Storage, saved.Mean.Storage, saved.Variance.Storage,
             gamma.Storage, dy.Storage, dx.Storage, dgamma.Storage, dbeta.Storage);
         return new BatchNormGradients(dx, dgamma, dbeta);
     }

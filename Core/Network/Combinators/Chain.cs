@@ -70,6 +70,7 @@ public sealed record Chain : Layer
             for (var i = Layers.Length - 1; i >= 0; i--)
             {
                 var back = pullbacks[i](dy);
+                if (pass.SingleUse) pullbacks[i] = null!;
                 (dy, gradients[i]) = (back.Input, back.Gradients.Prefix(Segment(i)));
             }
             return new PullbackResult(dy, TensorTree.Concat(gradients));

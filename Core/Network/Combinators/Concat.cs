@@ -44,10 +44,17 @@ public sealed record Concat : Layer
         var outputs = Branches.Select((b, i) => b.Run(x, parameters.Subtree(Segment(i)), state.Subtree(Segment(i)), pass.ForChild(i), ChildSite(site, i))).ToArray();
         var shapes = outputs.Select(o => o.Output.Shape).ToArray();
         var y = Ops.Concat.Forward(pass.Context, outputs.Select(o => o.Output).ToArray());
+        // Only the branches' pullbacks are kept: their outputs are copied into y and are garbage after the forward.
+        var pullbacks = outputs.Select(o => o.Pullback).ToArray();
         return new LayerOutput(y, TensorTree.Concat(outputs.Select((o, i) => o.State.Prefix(Segment(i)))), dy =>
         {
             var pieces = Ops.Concat.Backward(pass.Context, shapes, dy).Inputs;
-            var backs = outputs.Select((o, i) => o.Pullback(pieces[i])).ToArray();
+            var backs = new PullbackResult[pullbacks.Length];
+            for (var i = 0; i < backs.Length; i++)
+            {
+                backs[i] = pullbacks[i](pieces[i]);
+                if (pass.SingleUse) pullbacks[i] = null!;
+            }
             var dx = backs.Skip(1).Aggregate(backs[0].Input, (acc, b) => Ops.Add.Forward(pass.Context, acc, b.Input));
             return new PullbackResult(dx, TensorTree.Concat(backs.Select((b, i) => b.Gradients.Prefix(Segment(i)))));
         });

@@ -76,12 +76,16 @@ public sealed record Residual(Layer Block, Layer? Shortcut = null, Layer? After 
         var after = After?.Run(sum, parameters.Subtree(AfterName), state.Subtree(AfterName), pass.ForChild(2), site.Child(AfterName));
         var y = after?.Output ?? sum;
         var states = TensorTree.Concat([main.State, side.State.Prefix(ShortcutName), after?.State.Prefix(AfterName) ?? TensorTree.Empty]);
+        // The pullback keeps the children's pullbacks only, not their outputs, which are garbage once summed.
+        var (mainBack, sideBack, afterBack) = (main.Pullback, side.Pullback, after?.Pullback);
         return new LayerOutput(y, states, dOut =>
         {
-            var last = after?.Pullback(dOut);
+            var last = afterBack?.Invoke(dOut);
             var dy = last?.Input ?? dOut;
-            var a = main.Pullback(dy);
-            var b = side.Pullback(dy);
+            var a = mainBack(dy);
+            if (pass.SingleUse) (mainBack, afterBack) = (null!, null);
+            var b = sideBack(dy);
+            if (pass.SingleUse) sideBack = null!;
             var dx = Add.Forward(pass.Context, a.Input, b.Input, site.Path);
             return new PullbackResult(dx, TensorTree.Concat([a.Gradients, b.Gradients.Prefix(ShortcutName), last?.Gradients.Prefix(AfterName) ?? TensorTree.Empty]));
         });

@@ -39,9 +39,10 @@ public sealed record BatchNormLayer(float Momentum = BatchNorm.DefaultMomentum, 
         var running = new BatchNormState(state["running_mean"], state["running_var"]);
         var forward = BatchNorm.Forward(pass.Context, x, gamma, parameters["bias"], running, pass.Training, Momentum, Eps);
         var next = pass.Training ? TensorTree.Of(("running_mean", forward.State.RunningMean), ("running_var", forward.State.RunningVar)) : state;
+        var saved = forward.Saved;
         return new(forward.Output, next, dy =>
         {
-            var g = BatchNorm.Backward(pass.Context, forward, gamma, dy);
+            var g = BatchNorm.Backward(pass.Context, saved, gamma, dy);
             return new PullbackResult(g.Input, TensorTree.Of(("weight", g.Gamma), ("bias", g.Beta)));
         });
     }
