@@ -50,7 +50,8 @@ public sealed class LeNetStep
         var d2 = MaxPool.Backward(ctx, m2, Flatten.Backward(ctx, m2.Output.Shape, g3.Input));
         var g2 = Conv.Backward(ctx, C3, m1.Output, p[2], p[3], relu.Backward(ctx, z2, a2, d2));
         var d1 = MaxPool.Backward(ctx, m1, g2.Input);
-        var g1 = Conv.Backward(ctx, C1, _images, p[0], p[1], relu.Backward(ctx, z1, a1, d1));
+        // The images need no gradient, so the first conv computes only its parameters' (as PyTorch does).
+        var g1 = Conv.ParameterGradients(ctx, C1, _images, p[0], p[1], relu.Backward(ctx, z1, a1, d1));
 
         Tensor[] grads = [g1.Weight, g1.Bias!, g2.Weight, g2.Bias!, g3.Weight, g3.Bias!, g4.Weight, g4.Bias!, g5.Weight, g5.Bias!];
         for (var i = 0; i < p.Length; i++)

@@ -43,7 +43,7 @@ public class BackendAgreementConv
         select (i, k, s, dil, p0, o);
 
     private static Arbitrary<(ConvGeometry G, long Seed)> Cases() =>
-        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), DepthwisePlanes(), SmallChannels()).ToArbitrary();
+        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide(), DepthwisePlanes(), SmallChannels()).ToArbitrary();
 
     // Depthwise rows wide enough for the eight-wide vector path and its borders, mostly at unit stride.
     private static Gen<(ConvGeometry G, long Seed)> Depthwise() =>
@@ -65,6 +65,28 @@ public class BackendAgreementConv
             Input = g.G.Input with { W = w }, Kernel = g.G.Kernel with { W = k }, Dilation = g.G.Dilation with { W = dil },
             PadBefore = g.G.PadBefore with { W = p0 }, Output = g.G.Output with { W = span / s + 1 },
             Stride = unit ? new Dims3(1, 1, 1) : g.G.Stride with { W = s },
+        }, g.Seed);
+
+    // Dense convs with rows of 8–40 outputs and 4–16 channels per group: the fused GEMM packs whole 16-column
+    // slivers and 8×8 transposed blocks straight from the padded input only when rows and taps are this wide.
+    private static Gen<(ConvGeometry G, long Seed)> Wide() =>
+        from g in Geometries()
+        from groups in Gen.Choose(1, 2)
+        from inPer in Gen.Choose(4, 16)
+        from outPer in Gen.Choose(1, 9)
+        from w in Gen.Choose(8, 40)
+        from k in Gen.Choose(1, 4)
+        from dil in Gen.Choose(1, 2)
+        from p0 in Gen.Choose(0, 3)
+        from p1 in Gen.Choose(0, 3)
+        let span = w + p0 + p1 - dil * (k - 1) - 1
+        where span >= 0
+        select (g.G with
+        {
+            InChannels = groups * inPer, OutChannels = groups * outPer, Groups = groups,
+            Input = g.G.Input with { W = w }, Kernel = g.G.Kernel with { W = k }, Dilation = g.G.Dilation with { W = dil },
+            PadBefore = g.G.PadBefore with { W = p0 }, Output = g.G.Output with { W = span + 1 },
+            Stride = g.G.Stride with { W = 1 },
         }, g.Seed);
 
     // Unit-stride 2-d depthwise planes, 3×3 most often: the register-blocked kernels, with rows narrower than,

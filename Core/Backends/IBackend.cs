@@ -18,6 +18,13 @@ public interface IBackend
     /// <summary>A zero-filled buffer of <paramref name="length"/> floats that this backend's kernels can use.</summary>
     TensorStorage Allocate(int length);
 
+    /// <summary>
+    /// A buffer of <paramref name="length"/> floats whose contents are unspecified, for the output of a kernel that
+    /// overwrites it completely: clearing a large buffer first is a whole pass over memory for nothing. Backends
+    /// that cannot skip the clearing return <see cref="Allocate"/>'s zeros.
+    /// </summary>
+    TensorStorage AllocateUninitialized(int length) => Allocate(length);
+
     /// <summary>An index buffer (max-pool argmax) of <paramref name="length"/> entries.</summary>
     IndexStorage AllocateIndices(int length);
 
@@ -65,6 +72,24 @@ public interface IBackend
 
     /// <summary>The softmax (or log-softmax) backward from its output y and upstream dy.</summary>
     void SoftmaxBackward(in AxisGeometry g, bool log, TensorStorage y, TensorStorage dy, TensorStorage dx);
+
+    /// <summary>
+    /// Batch statistics per channel (the Axis of <paramref name="g"/>): mean[a] and the biased variance[a] of
+    /// x[o, a, i] over o and i, the variance from deviations about the mean (two passes, not E[x²] − μ²).
+    /// </summary>
+    void BatchNormStatistics(in AxisGeometry g, TensorStorage x, TensorStorage mean, TensorStorage variance);
+
+    /// <summary>y = (x − mean[a])·γ[a]/√(variance[a] + eps) + β[a]: batch norm in one pass, in either mode.</summary>
+    void BatchNormForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y);
+
+    /// <summary>
+    /// Batch norm's backward from its input x and the mean and variance it normalised with: dβ = Σ dy,
+    /// dγ = Σ dy·x̂ per channel, and dx; with <paramref name="training"/> dx also flows through the batch
+    /// statistics. See <see cref="Reference.BatchNormKernels"/> for the formulas.
+    /// </summary>
+    void BatchNormBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta);
 
     /// <summary>Strided block copy (concatenation, slicing, batch assembly).</summary>
     void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst);

@@ -34,7 +34,7 @@ public sealed record Activation(string Name, UnaryOp Op, float Alpha = 0f)
         var where = LayerName.Of(Name, layer);
         if (y.Shape != x.Shape) throw new ShapeException($"{where}: output {y.Shape} does not match input {x.Shape}.");
         SeamCalls.CheckGradient(where, dy, x.Shape);
-        var dx = SeamCalls.New(ctx, x.Shape);
+        var dx = SeamCalls.Output(ctx, x.Shape);
         ctx.Backend.UnaryBackward(Op, Alpha, x.Storage, y.Storage, dy.Storage, dx.Storage);
         return dx;
     }

@@ -7,8 +7,9 @@ namespace Functional.Ops;
 /// Batch normalisation per channel over N×C (1-d), N×C×L (1-d), N×C×H×W (2-d) or N×C×D×H×W (3-d):
 /// y = γ·(x − μ)/√(σ² + eps) + β. Training mode uses the batch mean and biased variance over the m = N·L (or
 /// N·H·W) values of a channel and returns running statistics updated with momentum, the variance term being the
-/// unbiased one (·m/(m−1)), as PyTorch. Inference mode uses the running statistics. Everything is composed of
-/// seam reductions and per-channel broadcasts.
+/// unbiased one (·m/(m−1)), as PyTorch. Inference mode uses the running statistics. The statistics, the
+/// normalisation and the backward are one seam entry each, so a layer reads and writes its activations few times
+/// and keeps only its input for the backward.
 /// </summary>
 public static class BatchNorm
 {
@@ -29,9 +30,8 @@ public static class BatchNorm
         if (training)
         {
             var m = g.Outer * g.Inner;
-            mean = SeamCalls.ReducePerAxis(ctx, ReduceOp.Mean, g, x);
-            var centred = SeamCalls.PerAxis(ctx, BinaryOp.Subtract, g, x, mean);
-            variance = SeamCalls.Unary(ctx, UnaryOp.Scale, SeamCalls.ReducePerAxis(ctx, ReduceOp.SumOfSquares, g, centred), 1f / m);
+            (mean, variance) = (SeamCalls.Output(ctx, gamma.Shape), SeamCalls.Output(ctx, gamma.Shape));
+            ctx.Backend.BatchNormStatistics(g, x.Storage, mean.Storage, variance.Storage);
             var unbiased = SeamCalls.Unary(ctx, UnaryOp.Scale, variance, (float)m / (m - 1));
             next = new BatchNormState(Blend(ctx, state.RunningMean, mean, momentum), Blend(ctx, state.RunningVar, unbiased, momentum));
         }
@@ -40,36 +40,26 @@ public static class BatchNorm
             mean = state.RunningMean;
             variance = state.RunningVar;
         }
-        var std = SeamCalls.Unary(ctx, UnaryOp.Sqrt, SeamCalls.Unary(ctx, UnaryOp.AddScalar, variance, eps));
-        var xhat = SeamCalls.PerAxis(ctx, BinaryOp.Divide, g, SeamCalls.PerAxis(ctx, BinaryOp.Subtract, g, x, mean), std);
-        var y = SeamCalls.PerAxis(ctx, BinaryOp.Add, g, SeamCalls.PerAxis(ctx, BinaryOp.Multiply, g, xhat, gamma), beta);
-        return new BatchNormResult(y, next, xhat, std, training);
+        var y = SeamCalls.Output(ctx, x.Shape);
+        ctx.Backend.BatchNormForward(g, eps, x.Storage, mean.Storage, variance.Storage, gamma.Storage, beta.Storage, y.Storage);
+        return new BatchNormResult(y, next, x, mean, variance, eps, training);
     }
 
     /// <summary>
     /// dβ = Σ dy, dγ = Σ dy·x̂ (sums over all but the channel). Inference: dx = γ/σ · dy. Training, where μ and σ
-    /// depend on x: dx = γ/σ · (dy − dβ/m − x̂·dγ/m).
+    /// depend on x: dx = γ/σ · (dy − dβ/m − x̂·dγ/m). One seam call recomputes x̂ from the forward's input.
     /// </summary>
     public static BatchNormGradients Backward(ExecutionContext ctx, BatchNormResult forward, Tensor gamma, Tensor dy, string? layer = null)
     {
         var where = LayerName.Of("BatchNorm", layer);
         SeamCalls.CheckGradient(where, dy, forward.Output.Shape);
+        if (gamma.Shape != forward.Mean.Shape)
+            throw new ShapeException($"{where}: gamma has shape {gamma.Shape} but the forward normalised {forward.Mean.Count} channels.");
         var g = AxisGeometry.Around(dy.Shape, 1);
-        var perChannel = new AxisGeometry(1, g.Axis, 1);
-        var dbeta = SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, g, dy);
-        var dgamma = SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, g, SeamCalls.Binary(ctx, BinaryOp.Multiply, dy, forward.Normalized));
-        var scale = SeamCalls.PerAxis(ctx, BinaryOp.Divide, perChannel, gamma, forward.Std);
-        var inner = dy;
-        if (forward.Training)
-        {
-            var m = (float)(g.Outer * g.Inner);
-            var shift = SeamCalls.Unary(ctx, UnaryOp.Scale, dbeta, 1f / m);
-            var slope = SeamCalls.Unary(ctx, UnaryOp.Scale, dgamma, 1f / m);
-            inner = SeamCalls.Binary(ctx, BinaryOp.Subtract,
-                SeamCalls.PerAxis(ctx, BinaryOp.Subtract, g, dy, shift),
-                SeamCalls.PerAxis(ctx, BinaryOp.Multiply, g, forward.Normalized, slope));
-        }
-        return new BatchNormGradients(SeamCalls.PerAxis(ctx, BinaryOp.Multiply, g, inner, scale), dgamma, dbeta);
+        var (dx, dgamma, dbeta) = (SeamCalls.Output(ctx, dy.Shape), SeamCalls.Output(ctx, gamma.Shape), SeamCalls.Output(ctx, gamma.Shape));
+        ctx.Backend.BatchNormBackward(g, forward.Eps, forward.Training, forward.Input.Storage, forward.Mean.Storage, forward.Variance.Storage,
+            gamma.Storage, dy.Storage, dx.Storage, dgamma.Storage, dbeta.Storage);
+        return new BatchNormGradients(dx, dgamma, dbeta);
     }
 
     // running ← (1 − momentum)·running + momentum·batch

@@ -14,11 +14,13 @@ public sealed record BatchNormState(Tensor RunningMean, Tensor RunningVar)
     public int Channels => RunningMean.Count;
 }
 
-/// <summary>A batch norm forward: the output, the new state, and the normalised input and σ the backward reuses.</summary>
-/// <param name="Normalized">x̂ = (x − μ)/σ.</param>
-/// <param name="Std">σ = √(var + eps) per channel (batch variance in training mode, running variance otherwise).</param>
+/// <summary>A batch norm forward: the output, the new state, and what the backward recomputes x̂ from.</summary>
+/// <param name="Input">The normalised input x (x̂ = (x − μ)/√(var + eps) is recomputed from it, not stored).</param>
+/// <param name="Mean">μ per channel: the batch mean in training mode, the running mean otherwise.</param>
+/// <param name="Variance">The biased batch variance per channel in training mode, the running variance otherwise.</param>
+/// <param name="Eps">The eps added to the variance.</param>
 /// <param name="Training">Whether batch statistics were used (and so whether dx flows through μ and σ).</param>
-public sealed record BatchNormResult(Tensor Output, BatchNormState State, Tensor Normalized, Tensor Std, bool Training);
+public sealed record BatchNormResult(Tensor Output, BatchNormState State, Tensor Input, Tensor Mean, Tensor Variance, float Eps, bool Training);
 
 /// <summary>Gradients of batch norm with respect to its input, scale γ and shift β.</summary>
 public sealed record BatchNormGradients(Tensor Input, Tensor Gamma, Tensor Beta);

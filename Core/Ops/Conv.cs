@@ -6,6 +6,9 @@ namespace Functional.Ops;
 /// <summary>Gradients of a convolution: with respect to its input, its weights and (when it has one) its bias.</summary>
 public sealed record ConvGradients(Tensor Input, Tensor Weight, Tensor? Bias);
 
+/// <summary>Gradients of a convolution with respect to its weights and (when it has one) its bias only.</summary>
+public sealed record ConvParameterGradients(Tensor Weight, Tensor? Bias);
+
 /// <summary>
 /// Convolution (cross-correlation, as in every deep-learning framework), 1-, 2- or 3-d, described by a
 /// <see cref="ConvSpec"/>: y[n,co,o] = b[co] + Σ_{ci,k} x[n,ci,o·s−p+k·d] · w[co,ci,k]. Weights are
@@ -47,6 +50,21 @@ public static class Conv
         backend.ConvBackwardFilter(g, Padded(ctx, plan, x), dy.Storage, dw, db);
 
         return new ConvGradients(new Tensor(x.Shape, dx), new Tensor(w.Shape, dw), db is null ? null : new Tensor(b!.Shape, db));
+    }
+
+    /// <summary>
+    /// dW and db only, for a conv whose input needs no gradient (the first layer of a network in a training step):
+    /// the input-gradient GEMM and its scatter are skipped. The values equal <see cref="Backward"/>'s.
+    /// </summary>
+    public static ConvParameterGradients ParameterGradients(ExecutionContext ctx, ConvSpec spec, Tensor x, Tensor w, Tensor? b, Tensor dy, string? layer = null)
+    {
+        var plan = Check(spec, x, w, b, layer);
+        CheckUpstream(plan.Where, dy, plan.OutputShape);
+        var g = plan.Geometry;
+        var dw = ctx.Backend.Allocate(g.WeightLength);
+        var db = b is null ? null : ctx.Backend.Allocate(g.OutChannels);
+        ctx.Backend.ConvBackwardFilter(g, Padded(ctx, plan, x), dy.Storage, dw, db);
+        return new ConvParameterGradients(new Tensor(w.Shape, dw), db is null ? null : new Tensor(b!.Shape, db));
     }
 
     /// <summary>Plans the conv and checks that x, w and b agree with the spec and each other.</summary>

@@ -22,7 +22,7 @@ public static class MaxPool
     public static MaxPoolResult Forward(ExecutionContext ctx, Tensor x, PoolSpec spec, string? layer = null)
     {
         var g = spec.Geometry(x.Shape, PoolKind.Max, LayerName.Of(Name(spec), layer));
-        var y = SeamCalls.New(ctx, PoolSpec.OutputShapeOf(x.Shape, g));
+        var y = SeamCalls.Output(ctx, PoolSpec.OutputShapeOf(x.Shape, g));
         var argmax = ctx.Backend.AllocateIndices(y.Count);
         ctx.Backend.PoolForward(g, x.Storage, y.Storage, argmax);
         return new MaxPoolResult(y, argmax, x.Shape, g);
@@ -32,7 +32,7 @@ public static class MaxPool
     public static Tensor Backward(ExecutionContext ctx, MaxPoolResult forward, Tensor dy, string? layer = null)
     {
         SeamCalls.CheckGradient(LayerName.Of($"MaxPool{forward.Geometry.Rank}d", layer), dy, forward.Output.Shape);
-        var dx = SeamCalls.New(ctx, forward.InputShape);
+        var dx = SeamCalls.Output(ctx, forward.InputShape);
         ctx.Backend.PoolBackward(forward.Geometry, dy.Storage, forward.Argmax, dx.Storage);
         return dx;
     }

@@ -101,6 +101,17 @@ public sealed class DoubleBackend : IBackend
     public void SoftmaxBackward(in AxisGeometry g, bool log, TensorStorage y, TensorStorage dy, TensorStorage dx) =>
         SoftmaxKernels.Backward<double>(g, log, D(y), D(dy), D(dx));
     /// <inheritdoc />
+    public void BatchNormStatistics(in AxisGeometry g, TensorStorage x, TensorStorage mean, TensorStorage variance) =>
+        BatchNormKernels.Statistics<double>(g, D(x), D(mean), D(variance));
+    /// <inheritdoc />
+    public void BatchNormForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y) =>
+        BatchNormKernels.Forward<double>(g, eps, D(x), D(mean), D(variance), D(gamma), D(beta), D(y));
+    /// <inheritdoc />
+    public void BatchNormBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta) =>
+        BatchNormKernels.Backward<double>(g, eps, training, D(x), D(mean), D(variance), D(gamma), D(dy), D(dx), D(dgamma), D(dbeta));
+    /// <inheritdoc />
     public void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst)
     {
         var s = D(src); var d = D(dst);

@@ -28,6 +28,11 @@ internal static unsafe class ConvGemm
     public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial)
     {
         var (n0, count, grp, rows, positions) = Item(g, item);
+        if (PaddedInput.Applies(g) && !(count == 1 && IsPointwise(g)))
+        {
+            ConvFused.Forward(pool, g, x, w, bias, y, item, serial);
+            return;
+        }
         var (m, cols) = (g.OutPerGroup, count * positions);
         var a = new Strided(w + (long)grp * m * rows, rows, 1);
         if (count == 1)
@@ -139,6 +144,12 @@ internal static unsafe class ConvGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterChunk(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw, int first, int count, bool serial)
     {
+        // colᵀ packs eight positions per vector only where they are neighbouring inputs: unit stride along W.
+        if (PaddedInput.Applies(g) && g.Stride.W == 1 && !IsPointwise(g))
+        {
+            ConvFused.FilterChunk(pool, g, x, dy, dw, first, count, serial);
+            return;
+        }
         var (rows, positions, m, nb) = (g.InPerGroup * g.Kernel.Product, g.Output.Product, g.OutPerGroup, ImagesPerBlock(g));
         for (var n0 = first; n0 < first + count; n0 += nb)
         {
@@ -171,7 +182,7 @@ internal static unsafe class ConvGemm
     // Moves the m channel rows of a group between count images of y (N×C_out×positions) and one block matrix
     // whose row co holds every image's positions side by side.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows(in ConvGeometry g, float* block, float* y, int n0, int count, int grp, int m, bool toBlock)
+    internal static void Rows(in ConvGeometry g, float* block, float* y, int n0, int count, int grp, int m, bool toBlock)
     {
         var positions = g.Output.Product;
         var cols = count * positions;
@@ -194,11 +205,11 @@ internal static unsafe class ConvGemm
     public static bool IsPointwise(in ConvGeometry g) =>
         g.Kernel.Product == 1 && g.Stride == new Dims3(1, 1, 1) && g.PadBefore == new Dims3(0, 0, 0) && g.Output == g.Input;
 
-    private static float* Input(in ConvGeometry g, float* x, int n, int grp) => x + (long)(n * g.InChannels + grp * g.InPerGroup) * g.Input.Product;
+    internal static float* Input(in ConvGeometry g, float* x, int n, int grp) => x + (long)(n * g.InChannels + grp * g.InPerGroup) * g.Input.Product;
 
-    private static float* Output(in ConvGeometry g, float* y, int n, int grp) => y + (long)(n * g.OutChannels + grp * g.OutPerGroup) * g.Output.Product;
+    internal static float* Output(in ConvGeometry g, float* y, int n, int grp) => y + (long)(n * g.OutChannels + grp * g.OutPerGroup) * g.Output.Product;
 
-    private static (int N0, int Count, int Group, int Rows, int Positions) Item(in ConvGeometry g, int item)
+    internal static (int N0, int Count, int Group, int Rows, int Positions) Item(in ConvGeometry g, int item)
     {
         var nb = ImagesPerBlock(g);
         var n0 = item / g.Groups * nb;

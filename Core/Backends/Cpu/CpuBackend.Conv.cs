@@ -59,7 +59,8 @@ public sealed partial class CpuBackend
                 SmallConvRows.BackwardData(_pool, g, pdy, pw, pdx);
                 return;
             }
-            ForItems(g, (item, serial) => ConvGemm.BackwardData(_pool, geo, (float*)ady, (float*)aw, (float*)adx, item, serial));
+            if (ConvFused.TransposeApplies(g)) BackwardDataFlipped(g, pdy, pw, pdx);
+            else ForItems(g, (item, serial) => ConvGemm.BackwardData(_pool, geo, (float*)ady, (float*)aw, (float*)adx, item, serial));
         }
     }
 
@@ -86,6 +87,23 @@ public sealed partial class CpuBackend
             else
                 ConvGemm.BackwardFilter(_pool, g, px, pdy, pdw);
         }
+    }
+
+    // dx as the forward conv of dy with the flipped filter: the fused GEMM reads dy in place and no column
+    // gradient is scattered back.
+    private unsafe void BackwardDataFlipped(in ConvGeometry g, float* dy, float* w, float* dx)
+    {
+        var flipped = Scratch.Rent(g.WeightLength);
+        try
+        {
+            fixed (float* pf = flipped)
+            {
+                ConvFused.FlipWeights(g, w, pf);
+                var (t, ady, af, adx) = (ConvFused.Flipped(g), (nint)dy, (nint)pf, (nint)dx);
+                ForItems(t, (item, serial) => ConvFused.Forward(_pool, t, (float*)ady, (float*)af, null, (float*)adx, item, serial));
+            }
+        }
+        finally { Scratch.Return(flipped); }
     }
 
     /// <summary>One input channel per group, more than one group: the direct kernels beat im2col + GEMM.</summary>

@@ -17,8 +17,11 @@ public sealed partial class CpuBackend
         fixed (int* pa = ids)
         {
             var (ax, ay, aa) = ((nint)px, (nint)py, (nint)pa);
-            ForPlanes(g.Planes, g.Input.Product, (p0, count) =>
-                PoolWindows.Forward(geo, td, th, tw, (float*)ax, (float*)ay, (int*)aa, p0, count));
+            if (PoolWindows.IsMax2x2(g))
+                ForPlanes(g.Planes, g.Input.Product, (p0, count) => PoolWindows.Max2x2(geo, (float*)ax, (float*)ay, (int*)aa, p0, count));
+            else
+                ForPlanes(g.Planes, g.Input.Product, (p0, count) =>
+                    PoolWindows.Forward(geo, td, th, tw, (float*)ax, (float*)ay, (int*)aa, p0, count));
         }
     }
 

@@ -32,6 +32,9 @@ public sealed partial class CpuBackend : IBackend
     public TensorStorage Allocate(int length) => new HostStorage(new float[length]);
 
     /// <inheritdoc />
+    public TensorStorage AllocateUninitialized(int length) => new HostStorage(GC.AllocateUninitializedArray<float>(length));
+
+    /// <inheritdoc />
     public IndexStorage AllocateIndices(int length) => new HostIndexStorage(new int[length]);
 
     /// <inheritdoc />

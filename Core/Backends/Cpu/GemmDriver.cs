@@ -11,11 +11,19 @@ internal static unsafe class GemmDriver
 {
     // K_c·NR floats of B (16 KiB) stay in L1 while a sliver of A streams; M_c·K_c of A (144 KiB) stays in L2.
     private const int KcMax = 256, Mc = 144, Nc = 4080;
+    // Floats of a packed B panel that share L2 (512 KiB) with a short A: half of it.
+    private const int L2Panel = 1 << 16;
     private const int MR = MicroKernel.MR, NR = MicroKernel.NR;
 
     /// <summary>Multiplies the m×k matrix A by the k×n matrix B into C (row stride <paramref name="ldc"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
+        Run(a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+
+    /// <summary>Multiplies the m×k matrix A by the k×n matrix that <paramref name="b"/> packs into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TB>(in Strided a, in TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+        where TB : struct, IPanelSource
     {
         if (m <= 0 || n <= 0) return;
         ScaleC(c, ldc, m, n, beta);
@@ -23,22 +31,35 @@ internal static unsafe class GemmDriver
         // Split K into equal blocks no larger than K_c (576 → 3 × 192) so no block is a short remainder.
         var kBlocks = (k + KcMax - 1) / KcMax;
         var kcStep = (k + kBlocks - 1) / kBlocks;
-        var ncMax = Math.Min(Nc, RoundUp(n, NR));
+        // A short A (one M_c block, the usual conv shape) is packed once for all K blocks, and B then goes in panels
+        // small enough to stay in L2 next to it; a tall A keeps the L3-sized panels and is packed per block.
+        var shortA = m <= Mc;
+        var nc0 = shortA ? Math.Max(NR, L2Panel / kcStep / NR * NR) : Nc;
+        var ncMax = Math.Min(nc0, RoundUp(n, NR));
         var mcMax = Math.Min(Mc, RoundUp(m, MR));
-        var packA = Scratch.Rent(mcMax * kcStep);
+        var aBlock = mcMax * kcStep;
+        var packA = Scratch.Rent(shortA ? aBlock * kBlocks : aBlock);
         var packB = Scratch.Rent(ncMax * kcStep);
         var tile = stackalloc float[MR * NR];
         try
         {
             fixed (float* pa = packA, pb = packB)
             {
-                for (var jc = 0; jc < n; jc += Nc)
+                if (shortA)
+                    for (int pc = 0, p = 0; pc < k; pc += kcStep, p++)
+                        GemmPacking.PackA(a, 0, pc, m, Math.Min(kcStep, k - pc), alpha, pa + (long)p * aBlock);
+                for (var jc = 0; jc < n; jc += nc0)
                 {
-                    var nc = Math.Min(Nc, n - jc);
-                    for (var pc = 0; pc < k; pc += kcStep)
+                    var nc = Math.Min(nc0, n - jc);
+                    for (int pc = 0, p = 0; pc < k; pc += kcStep, p++)
                     {
                         var kc = Math.Min(kcStep, k - pc);
-                        GemmPacking.PackB(b, pc, jc, kc, nc, pb);
+                        b.Pack(pc, jc, kc, nc, pb);
+                        if (shortA)
+                        {
+                            Block(pa + (long)p * aBlock, pb, c + jc, ldc, m, nc, kc, tile);
+                            continue;
+                        }
                         for (var ic = 0; ic < m; ic += Mc)
                         {
                             var mc = Math.Min(Mc, m - ic);
@@ -71,6 +92,11 @@ internal static unsafe class GemmDriver
                 if (rows == MR && cols == NR)
                 {
                     MicroKernel.Run(kc, a, b, ct, ldc);
+                    continue;
+                }
+                if (rows is 2 or 4 && cols == NR && MicroKernel.Vectorised)
+                {
+                    MicroKernel.RunRows(rows, kc, a, b, ct, ldc);
                     continue;
                 }
                 new Span<float>(tile, MR * NR).Clear();

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Functional.Backends.Cpu;
 
@@ -25,6 +26,13 @@ internal static unsafe class MicroKernel
     public static void Run(int kc, float* a, float* b, float* c, int ldc)
     {
         if (!Vector256.IsHardwareAccelerated) { Scalar(kc, a, b, c, ldc); return; }
+        // The tile of C is touched once, after the k loop: request its lines now so they arrive during the loop.
+        if (Sse.IsSupported)
+            for (var i = 0; i < MR; i++)
+            {
+                Sse.Prefetch0(c + (long)i * ldc);
+                Sse.Prefetch0(c + (long)i * ldc + NR - 1);
+            }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (var k = 0; k < kc; k++)
@@ -48,6 +56,45 @@ internal static unsafe class MicroKernel
         }
         Add(c, c00, c01); Add(c + ldc, c10, c11); Add(c + 2 * ldc, c20, c21);
         Add(c + 3 * ldc, c30, c31); Add(c + 4 * ldc, c40, c41); Add(c + 5 * ldc, c50, c51);
+    }
+
+    /// <summary>
+    /// The first <paramref name="rows"/> (2 or 4) rows of the tile straight into C, for the bottom edge of an M that
+    /// is not a multiple of six (64, 128, 256, 1024, 2048 all leave 2 or 4): no wasted rows and no temporary. The
+    /// A sliver keeps its six-row stride. Same FMA chain per element, then one addition to C.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRows(int rows, int kc, float* a, float* b, float* c, int ldc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        if (rows == 2)
+            for (var k = 0; k < kc; k++, a += MR, b += NR)
+            {
+                var b0 = Vector256.Load(b);
+                var b1 = Vector256.Load(b + 8);
+                var a0 = Vector256.Create(a[0]);
+                c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                var a1 = Vector256.Create(a[1]);
+                c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            }
+        else
+            for (var k = 0; k < kc; k++, a += MR, b += NR)
+            {
+                var b0 = Vector256.Load(b);
+                var b1 = Vector256.Load(b + 8);
+                var a0 = Vector256.Create(a[0]);
+                c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                var a1 = Vector256.Create(a[1]);
+                c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                var a2 = Vector256.Create(a[2]);
+                c20 = Vector256.FusedMultiplyAdd(a2, b0, c20); c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+                var a3 = Vector256.Create(a[3]);
+                c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            }
+        Add(c, c00, c01); Add(c + ldc, c10, c11);
+        if (rows == 2) return;
+        Add(c + 2 * ldc, c20, c21); Add(c + 3 * ldc, c30, c31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,7 +11,12 @@ internal static unsafe class ParallelGemm
     private const long SerialLimit = 1L << 18;
 
     /// <summary>C = α·A·B + β·C for an m×k A and a k×n B, over the pool's threads when the problem is large enough.</summary>
-    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
+        Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+
+    /// <summary>C = α·A·B + β·C with B packed by <paramref name="b"/>, split over the pool like the strided overload.</summary>
+    public static void Run<TB>(WorkerPool pool, Strided a, TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+        where TB : struct, IPanelSource, IColumnSplit<TB>
     {
         if (pool.Threads == 1 || (long)m * n * k < SerialLimit)
         {
@@ -28,7 +33,7 @@ internal static unsafe class ParallelGemm
             var start = i * chunk;
             var size = Math.Min(chunk, extent - start);
             if (splitN)
-                GemmDriver.Run(a, new Strided(b.P + (long)start * b.Cs, b.Rs, b.Cs), c + start, ldc, m, size, k, alpha, beta);
+                GemmDriver.Run(a, b.Columns(start), c + start, ldc, m, size, k, alpha, beta);
             else
                 GemmDriver.Run(new Strided(a.P + (long)start * a.Rs, a.Rs, a.Cs), b, c + (long)start * ldc, ldc, size, n, k, alpha, beta);
         });

@@ -84,6 +84,45 @@ internal static unsafe class PoolWindows
         }
     }
 
+    /// <summary>Whether <see cref="Max2x2"/> computes this pooling: max over 2×2 windows at stride 2, unpadded,
+    /// undilated, every window inside the input (LeNet's and VGG's pooling).</summary>
+    public static bool IsMax2x2(in PoolGeometry g) =>
+        g.Kind == PoolKind.Max && g.Kernel == new Dims3(1, 2, 2) && g.Stride == new Dims3(1, 2, 2) && g.Dilation == Dims3.All(1)
+        && g.PadBefore == new Dims3(0, 0, 0) && g.Output.D == g.Input.D && 2 * g.Output.H <= g.Input.H && 2 * g.Output.W <= g.Input.W;
+
+    /// <summary>
+    /// <see cref="Forward"/> for <see cref="IsMax2x2"/> geometries with the four taps unrolled, in the same order and
+    /// with the same rule (the first tap starts the maximum, a later one replaces it if greater or NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Max2x2(in PoolGeometry g, float* x, float* y, int* argmax, int p0, int count)
+    {
+        var (inP, outP, H, W, oh, ow) = (g.Input.Product, g.Output.Product, g.Input.H, g.Input.W, g.Output.H, g.Output.W);
+        for (var plane = p0; plane < p0 + count; plane++)
+        {
+            var xp = x + (long)plane * inP;
+            var o = (long)plane * outP;
+            for (var d = 0; d < g.Output.D; d++)
+                for (var h = 0; h < oh; h++)
+                {
+                    var top = (d * H + 2 * h) * W;
+                    float* r0 = xp + top, r1 = xp + top + W;
+                    for (var w = 0; w < ow; w++, o++)
+                    {
+                        var c = 2 * w;
+                        var (best, index) = (r0[c], top + c);
+                        var v = r0[c + 1];
+                        if (v > best || float.IsNaN(v)) (best, index) = (v, top + c + 1);
+                        v = r1[c];
+                        if (v > best || float.IsNaN(v)) (best, index) = (v, top + W + c);
+                        v = r1[c + 1];
+                        if (v > best || float.IsNaN(v)) (best, index) = (v, top + W + c + 1);
+                        (y[o], argmax[o]) = (best, index);
+                    }
+                }
+        }
+    }
+
     /// <summary>Average (and adaptive average) backward: each window spreads dy/n over its taps, windows in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AverageBackward(in PoolGeometry g, Axis[] td, Axis[] th, Axis[] tw, float* dy, float* dx, int p0, int count)

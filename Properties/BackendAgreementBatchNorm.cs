@@ -1,0 +1,82 @@
+using ExecutionContext = Functional.Backends.ExecutionContext;
+using FsCheck;
+using FsCheck.Fluent;
+using Functional.Backends;
+using Xunit;
+using static Functional.Properties.BackendAgreementKit;
+
+namespace Functional.Properties;
+
+/// <summary>
+/// The batch-norm seam entries of the Cpu backend against Reference: statistics, forward and backward in both
+/// modes, over channel geometries whose runs straddle the vector width (and N×C inputs with runs of one). The
+/// forward with given statistics is element-wise, so it must agree bit for bit; the sums agree to float32.
+/// </summary>
+public class BackendAgreementBatchNorm
+{
+    private static readonly IBackend[] Threads = [ExecutionContext.Cpu(1).Backend, ExecutionContext.Cpu(3).Backend];
+
+    private static Gen<(AxisGeometry G, bool Training, long Seed)> Cases() =>
+        from outer in Gen.Choose(1, 6)
+        from axis in Gen.Choose(1, 12)
+        from inner in Gen.OneOf(Gen.Constant(1), Gen.Choose(1, 70))
+        from training in Gen.Elements(false, true)
+        from seed in Gen.Choose(0, 1_000_000)
+        where outer * inner >= 2
+        select (new AxisGeometry(outer, axis, inner), training, (long)seed);
+
+    private sealed record Run(float[] Mean, float[] Variance, float[] Y, float[] Dx, float[] DGamma, float[] DBeta);
+
+    // Statistics from this backend, then forward and backward from the given statistics, so each entry is
+    // compared on identical inputs.
+    private static Run Execute(IBackend b, AxisGeometry g, bool training, float[] x, float[] gamma, float[] beta, float[] dy,
+        float[] mean, float[] variance)
+    {
+        var (m, v) = (b.Allocate(g.Axis), b.Allocate(g.Axis));
+        b.BatchNormStatistics(g, Store(x), m, v);
+        var y = b.Allocate(g.Length);
+        b.BatchNormForward(g, 1e-5f, Store(x), Store(mean), Store(variance), Store(gamma), Store(beta), y);
+        var (dx, dg, db) = (b.Allocate(g.Length), b.Allocate(g.Axis), b.Allocate(g.Axis));
+        b.BatchNormBackward(g, 1e-5f, training, Store(x), Store(mean), Store(variance), Store(gamma), Store(dy), dx, dg, db);
+        return new Run(Read(m), Read(v), Read(y), Read(dx), Read(dg), Read(db));
+    }
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Batch_norm_statistics_forward_and_backward_agree_with_reference() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var (g, training, seed) = c;
+            // An offset mean per channel, so the two-pass variance is tested away from zero mean.
+            var x = Values(g.Length, seed).Select((v, i) => v + (i / g.Inner % g.Axis) * 0.5f).ToArray();
+            var (gamma, beta, dy) = (Values(g.Axis, seed + 1), Values(g.Axis, seed + 2), Values(g.Length, seed + 3));
+            var (mean, variance) = (new float[g.Axis], new float[g.Axis]);
+            Functional.Backends.Reference.BatchNormKernels.Statistics<float>(g, x, mean, variance);
+            var r = Execute(Reference, g, training, x, gamma, beta, dy, mean, variance);
+            var cpu = Execute(Cpu, g, training, x, gamma, beta, dy, mean, variance);
+            var terms = g.Outer * g.Inner;
+            var where = $"{g} training={training} seed={seed}";
+            return (Close($"mean {where}", r.Mean, cpu.Mean, terms) && Close($"variance {where}", r.Variance, cpu.Variance, terms)
+                && Identical($"forward {where}", r.Y, cpu.Y) && Close($"dx {where}", r.Dx, cpu.Dx, terms)
+                && Close($"dgamma {where}", r.DGamma, cpu.DGamma, terms) && Close($"dbeta {where}", r.DBeta, cpu.DBeta, terms))
+                .Label(where);
+        }).Check(Seeded(200, 103));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Batch_norm_gives_the_same_bits_on_one_and_three_threads() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var (g, training, seed) = c;
+            var x = Values(g.Length, seed);
+            var (gamma, beta, dy) = (Values(g.Axis, seed + 1), Values(g.Axis, seed + 2), Values(g.Length, seed + 3));
+            var (mean, variance) = (new float[g.Axis], new float[g.Axis]);
+            Functional.Backends.Reference.BatchNormKernels.Statistics<float>(g, x, mean, variance);
+            var runs = Threads.Select(b => Execute(b, g, training, x, gamma, beta, dy, mean, variance)).ToArray();
+            var where = $"{g} training={training} seed={seed}";
+            return (Identical($"mean {where}", runs[0].Mean, runs[1].Mean) && Identical($"variance {where}", runs[0].Variance, runs[1].Variance)
+                && Identical($"y {where}", runs[0].Y, runs[1].Y) && Identical($"dx {where}", runs[0].Dx, runs[1].Dx)
+                && Identical($"dgamma {where}", runs[0].DGamma, runs[1].DGamma) && Identical($"dbeta {where}", runs[0].DBeta, runs[1].DBeta))
+                .Label(where);
+        }).Check(Seeded(100, 104));
+}
