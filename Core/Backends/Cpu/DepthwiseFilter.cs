@@ -119,7 +119,7 @@ internal static unsafe class DepthwiseFilter
             }
             for (; c < full; c += 8) a0 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c), Vector256.Load(s + c), a0);
             if (masked)
-                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c), Vector256.ConditionalSelect(mask, Vector256.Load(s + c), Vector256<float>.Zero), a1);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c), Vector256.Load(s + c) & mask, a1);
         }
         (acc[0], acc[1], acc[2], acc[3]) = (a0, a1, a2, a3);
     }

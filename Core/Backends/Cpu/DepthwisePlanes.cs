@@ -9,8 +9,9 @@ namespace Functional.Backends.Cpu;
 /// into a zero-bordered scratch plane, so every output vector is a straight chain of one fused multiply-add per
 /// tap with no border tests, and four vectors of a row are kept in registers while the taps stream past. The
 /// backward-data pass is the same correlation of the zero-bordered dy planes with the flipped taps, summed over
-/// the channel multiplier in one chain (the filter gradient is <see cref="DepthwiseFilter"/>). Each output value is computed by one fixed chain whichever item or
-/// thread computes it, so results do not depend on the thread count.
+/// the channel multiplier in one chain (the filter gradient is <see cref="DepthwiseFilter"/>). Each output value
+/// is computed by one fixed chain whichever item or thread computes it, so results do not depend on the thread
+/// count.
 /// </summary>
 internal static unsafe class DepthwisePlanes
 {
@@ -48,7 +49,8 @@ internal static unsafe class DepthwisePlanes
                     var (n, co) = (p / g.OutChannels, p % g.OutChannels);
                     var xPlane = x + (long)(n * g.InChannels + co / m) * g.Input.Product;
                     Place(src, rows, cols, xPlane, g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
-                    if (p + 1 < last) Prefetch(x + (long)((p + 1) / g.OutChannels * g.InChannels + (p + 1) % g.OutChannels / m) * g.Input.Product, g.Input.Product);
+                    if (p + 1 < last)
+                        Prefetch(x + (long)((p + 1) / g.OutChannels * g.InChannels + (p + 1) % g.OutChannels / m) * g.Input.Product, g.Input.Product);
                     Correlate(src, cols, y + (long)p * g.Output.Product, g.Output.H, g.Output.W, offs, w + (long)co * kP, kP,
                         bias == null ? 0f : bias[co]);
                 }

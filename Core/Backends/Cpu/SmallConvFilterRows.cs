@@ -42,7 +42,8 @@ internal static unsafe class SmallConvFilterRows
                         DepthwisePlanes.Place(scratch + i * image + ci * plane, rows, cols, x + ((long)(n0 + i) * g.InChannels + ci) * g.Input.Product,
                             g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
                     for (var co = 0; co < g.OutChannels; co++)
-                        DepthwisePlanes.Place(dyP + i * dyImage + co * dyPlane, oH, dyCols, dy + ((long)(n0 + i) * g.OutChannels + co) * g.Output.Product,
+                        DepthwisePlanes.Place(dyP + i * dyImage + co * dyPlane, oH, dyCols,
+                            dy + ((long)(n0 + i) * g.OutChannels + co) * g.Output.Product,
                             oH, oW, 0, 0);
                 }
                 for (var t = 0; t < tiles; t++)
@@ -62,7 +63,8 @@ internal static unsafe class SmallConvFilterRows
     private static void Pair(float* x, int image, float* dy, int dyImage, int dyPlane, int dyCols, int o0, int o1, int oH, int step,
         int count, Vector256<float> mask, float* part)
     {
-        var (a0, a1, a2, a3, a4, a5) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+        var zero = Vector256<float>.Zero;
+        var (a0, a1, a2, a3, a4, a5) = (zero, zero, zero, zero, zero, zero);
         var (b0, b1, b2, b3, b4, b5) = (a0, a1, a2, a3, a4, a5);
         var last = dyCols - 8;
         for (var i = 0; i < count; i++)

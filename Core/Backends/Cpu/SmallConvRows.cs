@@ -6,10 +6,11 @@ namespace Functional.Backends.Cpu;
 /// <summary>
 /// The forward and backward-data passes of ungrouped convolutions with few channels (LeNet's layers), without
 /// im2col: each image's planes are copied once into zero-bordered scratch planes, and a register tile of six
-/// output channels × sixteen output columns sums every tap of every input channel (skipping kernel rows that fall in the zero border), with the six weights of a tap
-/// broadcast and the sixteen inputs loaded straight from the padded row. Backward-data is the same correlation of
-/// the zero-bordered dy planes with the flipped, transposed kernel. Every output value is one fixed chain of fused
-/// multiply-adds in (kernel row, channel, kernel column) order, so the result does not depend on which thread computes which image.
+/// output channels × sixteen output columns sums every tap of every input channel, skipping the kernel rows that
+/// fall in the zero border, with the six weights of a tap broadcast and the sixteen inputs loaded straight from the
+/// padded row. Backward-data is the same correlation of the zero-bordered dy planes with the flipped, transposed
+/// kernel. Every output value is one fixed chain of fused multiply-adds in (kernel row, channel, kernel column)
+/// order, so the result does not depend on which thread computes which image.
 /// </summary>
 internal static unsafe class SmallConvRows
 {
@@ -26,7 +27,7 @@ internal static unsafe class SmallConvRows
         /// <summary>Many output channels over rows narrower than a tile: tile positions × channels instead.</summary>
         public bool ByPosition => OutChannels >= 12 && OutW < 16;
 
-        /// <summary>The kernel rows whose source row for output row r lies inside the source rather than its zero border.</summary>
+        /// <summary>The kernel rows whose source row for output row r lies in the source, not in its zero border.</summary>
         public (int Lo, int Hi) LiveRows(int r)
         {
             var top = r * StrideH;
@@ -144,7 +145,8 @@ internal static unsafe class SmallConvRows
                         if (p.OutW < 16)
                         {
                             Tile(row, w + kw0 * Mr, offs + kw0, taps, init, narrow, 16);
-                            for (var j = 0; j < live; j++) new Span<float>(narrow + j * 16, p.OutW).CopyTo(new Span<float>(o + j * outPlane, p.OutW));
+                            for (var j = 0; j < live; j++)
+                                new Span<float>(narrow + j * 16, p.OutW).CopyTo(new Span<float>(o + j * outPlane, p.OutW));
                             continue;
                         }
                         for (var c = 0; ; c += 16)
@@ -154,7 +156,8 @@ internal static unsafe class SmallConvRows
                             else
                             {
                                 Tile(row + at, w + kw0 * Mr, offs + kw0, taps, init, narrow, 16);
-                                for (var j = 0; j < live; j++) new Span<float>(narrow + j * 16, 16).CopyTo(new Span<float>(o + at + j * outPlane, 16));
+                                for (var j = 0; j < live; j++)
+                                    new Span<float>(narrow + j * 16, 16).CopyTo(new Span<float>(o + at + j * outPlane, 16));
                             }
                             if (at == p.OutW - 16) break;
                         }
