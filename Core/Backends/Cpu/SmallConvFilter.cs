@@ -33,15 +33,15 @@ internal static unsafe class SmallConvFilter
         var taps = g.InChannels * kH * kW;
         var padded = (taps + Mr - 1) / Mr * Mr;
         var (chunks, blocks) = ((g.Batch + ImagesPerChunk - 1) / ImagesPerChunk, (g.OutChannels + Nr - 1) / Nr);
-        var offsets = new int[padded];
+        var offsets = stackalloc int[padded];
+        new Span<int>(offsets, padded).Clear();
         for (var k = 0; k < taps; k++)
             offsets[k] = k / (kH * kW) * rows * cols + k / kW % kH * dH * cols + k % kW * dW;
         var partial = Scratch.Rent(chunks * blocks * padded * Nr);
         var geo = g;
         fixed (float* part = partial)
-        fixed (int* offs = offsets)
         {
-            var (ax, ady, ap, ao) = ((nint)x, (nint)dy, (nint)part, (nint)offs);
+            var (ax, ady, ap, ao) = ((nint)x, (nint)dy, (nint)part, (nint)offsets);
             pool.For(chunks * blocks, item =>
                 Chunk(geo, (float*)ax, (float*)ady, (float*)ap + (long)item * padded * Nr, (int*)ao, padded, rows, cols,
                     item / blocks, item % blocks));

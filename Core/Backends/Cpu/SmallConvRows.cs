@@ -87,13 +87,12 @@ internal static unsafe class SmallConvRows
         var (width, tiles) = p.ByPosition ? (SmallConvPositions.Nr, (p.OutChannels + SmallConvPositions.Nr - 1) / SmallConvPositions.Nr)
             : (Mr, (p.OutChannels + Mr - 1) / Mr);
         var packed = Scratch.Rent(tiles * p.Taps * width);
-        var offsets = new int[p.Taps];
+        var offs = stackalloc int[p.Taps];
         fixed (float* wp = packed)
-        fixed (int* offs = offsets)
         {
             for (var k = 0; k < p.Taps; k++)
             {
-                offsets[k] = tap(k, 0).Offset;
+                offs[k] = tap(k, 0).Offset;
                 for (var c = 0; c < tiles * width; c++)
                     wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? tap(k, c).Weight : 0f;
             }
