@@ -52,11 +52,11 @@ internal static unsafe class SmallConvRows
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
         var p = Layout(g.InChannels, g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W, g.OutChannels, g.Output.H, g.Output.W,
             g.Stride.H, g.Kernel, g.Dilation);
-        var (cin, aw) = (g.InChannels, (nint)w);
-        Run(pool, g.Batch, p, x, y, bias, (k, c) =>
+        var cin = g.InChannels;
+        Run(pool, g.Batch, p, x, y, bias, w, k =>
         {
             var (kh, ci, kw) = (k / (cin * kW), k / kW % cin, k % kW);
-            return (ci * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, ((float*)aw)[((long)c * cin + ci) * kH * kW + kh * kW + kw]);
+            return (ci * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, (ci * kH + kh) * kW + kw, cin * kH * kW);
         });
     }
 
@@ -66,12 +66,11 @@ internal static unsafe class SmallConvRows
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
         var p = Layout(g.OutChannels, g.Output.H, g.Output.W, (kH - 1) * dH - g.PadBefore.H, (kW - 1) * dW - g.PadBefore.W,
             g.InChannels, g.Input.H, g.Input.W, 1, g.Kernel, g.Dilation);
-        var (cin, cout, aw) = (g.InChannels, g.OutChannels, (nint)w);
-        Run(pool, g.Batch, p, dy, dx, null, (k, c) =>
+        var (cin, cout) = (g.InChannels, g.OutChannels);
+        Run(pool, g.Batch, p, dy, dx, null, w, k =>
         {
             var (kh, co, kw) = (k / (cout * kW), k / kW % cout, k % kW);
-            return (co * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW,
-                ((float*)aw)[((long)co * cin + c) * kH * kW + (kH - 1 - kh) * kW + (kW - 1 - kw)]);
+            return (co * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, (co * cin * kH + kH - 1 - kh) * kW + kW - 1 - kw, kH * kW);
         });
     }
 
@@ -79,10 +78,11 @@ internal static unsafe class SmallConvRows
         new(srcC, srcH, srcW, padTop, padLeft, (oH - 1) * sH + (k.H - 1) * dil.H + 1, Math.Max(oW, 32) + (k.W - 1) * dil.W,
             outC, oH, oW, sH, k.H, dil.H, srcC * k.H * k.W);
 
-    private delegate (int Offset, float Weight) Tap(int k, int channel);
+    // Tap k: its offset in the padded source, and where its weight for output channel c lies (First + c·Stride).
+    private delegate (int Offset, int First, int Stride) Tap(int k);
 
     // Packs the taps (offset, and the weights of six output channels per tile), then runs one image per item.
-    private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, Tap tap)
+    private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, float* w, Tap tap)
     {
         var (width, tiles) = p.ByPosition ? (SmallConvPositions.Nr, (p.OutChannels + SmallConvPositions.Nr - 1) / SmallConvPositions.Nr)
             : (Mr, (p.OutChannels + Mr - 1) / Mr);
@@ -92,9 +92,10 @@ internal static unsafe class SmallConvRows
         {
             for (var k = 0; k < p.Taps; k++)
             {
-                offs[k] = tap(k, 0).Offset;
+                var (offset, first, stride) = tap(k);
+                offs[k] = offset;
                 for (var c = 0; c < tiles * width; c++)
-                    wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? tap(k, c).Weight : 0f;
+                    wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? w[first + (long)c * stride] : 0f;
             }
             var (aw, ao, asrc, adst, ab) = ((nint)wp, (nint)offs, (nint)src, (nint)dst, (nint)bias);
             pool.For(batch, n => Image(p, (float*)asrc, (float*)adst, (float*)ab, (float*)aw, (int*)ao, n));
