@@ -72,10 +72,12 @@ internal static unsafe class SmallConvFilterRows
             {
                 var q = x + i * image + r * step;
                 var d = dy + i * dyImage + r * dyCols;
-                for (var c = 0; c < dyCols; c += 8)
+                // Full vectors first, then the last one through the mask: the mask stays out of the loop's registers.
+                for (var c = 0; ; c += 8)
                 {
-                    var keep = c < last ? Vector256<float>.AllBitsSet : mask;
-                    var (x0, x1) = (Vector256.Load(q + o0 + c) & keep, Vector256.Load(q + o1 + c) & keep);
+                    var keep = c < last;
+                    var (x0, x1) = (Vector256.Load(q + o0 + c), Vector256.Load(q + o1 + c));
+                    if (!keep) (x0, x1) = (x0 & mask, x1 & mask);
                     var v = Vector256.Load(d + c);
                     (a0, b0) = (Vector256.FusedMultiplyAdd(v, x0, a0), Vector256.FusedMultiplyAdd(v, x1, b0));
                     v = Vector256.Load(d + dyPlane + c);
@@ -88,6 +90,7 @@ internal static unsafe class SmallConvFilterRows
                     (a4, b4) = (Vector256.FusedMultiplyAdd(v, x0, a4), Vector256.FusedMultiplyAdd(v, x1, b4));
                     v = Vector256.Load(d + 5 * dyPlane + c);
                     (a5, b5) = (Vector256.FusedMultiplyAdd(v, x0, a5), Vector256.FusedMultiplyAdd(v, x1, b5));
+                    if (!keep) break;
                 }
             }
         var n = SmallConvFilter.Nr;
