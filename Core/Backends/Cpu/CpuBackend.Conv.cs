@@ -75,7 +75,7 @@ public sealed partial class CpuBackend
             var (ax, ady, adw, adb) = ((nint)px, (nint)pdy, (nint)pdw, dbias is null ? 0 : (nint)pdb);
             if (IsDepthwise(g) && DepthwisePlanes.Applies(g))
             {
-                _pool.For(g.OutChannels, co => DepthwisePlanes.BackwardFilter(geo, (float*)ax, (float*)ady, (float*)adw, (float*)adb, co));
+                DepthwiseFilter.BackwardFilter(_pool, g, px, pdy, pdw, dbias is null ? null : pdb);
                 return;
             }
             if (dbias is not null)

@@ -9,9 +9,9 @@ namespace Functional.Backends.Cpu;
 /// into a zero-bordered scratch plane, so every output vector is a straight chain of one fused multiply-add per
 /// tap with no border tests, and four vectors of a row are kept in registers while the taps stream past. The
 /// backward-data pass is the same correlation of the zero-bordered dy planes with the flipped taps, summed over
-/// the channel multiplier in one chain. The filter gradient keeps four vectors of running sums per tap over every
-/// plane of its channel and folds them once. Each output value is computed by one fixed chain whichever item or
-/// thread computes it, so results do not depend on the thread count.
+/// the channel multiplier in one chain (the filter gradient is <see cref="DepthwiseFilter"/>). Each output value
+/// is computed by one fixed chain whichever item or thread computes it, so results do not depend on the thread
+/// count.
 /// </summary>
 internal static unsafe class DepthwisePlanes
 {
@@ -49,7 +49,8 @@ internal static unsafe class DepthwisePlanes
                     var (n, co) = (p / g.OutChannels, p % g.OutChannels);
                     var xPlane = x + (long)(n * g.InChannels + co / m) * g.Input.Product;
                     Place(src, rows, cols, xPlane, g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
-                    if (p + 1 < last) Prefetch(x + (long)((p + 1) / g.OutChannels * g.InChannels + (p + 1) % g.OutChannels / m) * g.Input.Product, g.Input.Product);
+                    if (p + 1 < last)
+                        Prefetch(x + (long)((p + 1) / g.OutChannels * g.InChannels + (p + 1) % g.OutChannels / m) * g.Input.Product, g.Input.Product);
                     Correlate(src, cols, y + (long)p * g.Output.Product, g.Output.H, g.Output.W, offs, w + (long)co * kP, kP,
                         bias == null ? 0f : bias[co]);
                 }
@@ -105,100 +106,6 @@ internal static unsafe class DepthwisePlanes
         {
             Scratch.Return(buffer);
         }
-    }
-
-    /// <summary>
-    /// dw (and the bias gradient when <paramref name="dbias"/> is not null) of output channel co: per tap four
-    /// vectors of running sums over every row of every image, folded once.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardFilter(in ConvGeometry g, float* x, float* dy, float* dw, float* dbias, int co)
-    {
-        var (kH, kW, kP, oH, oW) = (g.Kernel.H, g.Kernel.W, g.Kernel.Product, g.Output.H, g.Output.W);
-        var (rows, cols, dyCols) = (oH + (kH - 1) * g.Dilation.H, Round8(oW) + (kW - 1) * g.Dilation.W, Round8(oW));
-        var copyDy = dyCols != oW;
-        var acc = stackalloc Vector256<float>[4 * (kP + 1)];
-        for (var i = 0; i < 4 * (kP + 1); i++) acc[i] = Vector256<float>.Zero;
-        // The last vector of a row reaches past the output: dy is zero there, and x is masked so that an
-        // infinite input the reference never multiplies cannot turn into NaN.
-        var tailMask = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)(oW - (dyCols - 8))));
-        var buffer = Scratch.Rent(rows * cols + (copyDy ? oH * dyCols : 0));
-        try
-        {
-            fixed (float* src = buffer)
-            {
-                new Span<float>(src, buffer.Length).Clear();
-                var dyBuf = src + rows * cols;
-                for (var n = 0; n < g.Batch; n++)
-                {
-                    Place(src, rows, cols, x + (long)(n * g.InChannels + co / g.OutPerGroup) * g.Input.Product,
-                        g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
-                    var dyPlane = dy + (long)(n * g.OutChannels + co) * g.Output.Product;
-                    if (n + 1 < g.Batch)
-                    {
-                        // Each plane is a page of its own here, and hardware prefetchers stop at page boundaries.
-                        Prefetch(x + (long)((n + 1) * g.InChannels + co / g.OutPerGroup) * g.Input.Product, g.Input.Product);
-                        Prefetch(dyPlane + (long)g.OutChannels * g.Output.Product, g.Output.Product);
-                    }
-                    if (copyDy) Place(dyBuf, oH, dyCols, dyPlane, oH, oW, 0, 0);
-                    var d = copyDy ? dyBuf : dyPlane;
-                    if (kH == 3 && kW == 3)
-                        DepthwiseFilter3x3.Plane(d, dyCols, src, cols, g.Dilation.H * cols, g.Dilation.W, oH, copyDy, tailMask, acc, dbias != null);
-                    else
-                    {
-                        for (var kh = 0; kh < kH; kh++)
-                            for (var kw = 0; kw < kW; kw++)
-                                FilterTap(d, dyCols, src + kh * g.Dilation.H * cols + kw * g.Dilation.W, cols, oH, copyDy, tailMask,
-                                    acc + 4 * (kh * kW + kw));
-                        if (dbias != null) SumPlane(d, dyCols, oH, acc + 4 * kP);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            Scratch.Return(buffer);
-        }
-        for (var t = 0; t < kP; t++) dw[(long)co * kP + t] = Fold(acc + 4 * t);
-        if (dbias != null) dbias[co] = Fold(acc + 4 * kP);
-    }
-
-    private static float Fold(Vector256<float>* a) => Vector256.Sum((a[0] + a[1]) + (a[2] + a[3]));
-
-    // acc[0..3] += Σ over rows of dy·x, vectors of 32 columns spread over four sums, single vectors into the first.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FilterTap(float* dy, int dyCols, float* x, int cols, int rows, bool masked, Vector256<float> mask, Vector256<float>* acc)
-    {
-        var (a0, a1, a2, a3) = (acc[0], acc[1], acc[2], acc[3]);
-        var full = masked ? dyCols - 8 : dyCols;
-        for (var r = 0; r < rows; r++)
-        {
-            var d = dy + r * dyCols;
-            var s = x + r * cols;
-            var c = 0;
-            for (; c + 32 <= full; c += 32)
-            {
-                a0 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c), Vector256.Load(s + c), a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c + 8), Vector256.Load(s + c + 8), a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c + 16), Vector256.Load(s + c + 16), a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c + 24), Vector256.Load(s + c + 24), a3);
-            }
-            for (; c < full; c += 8) a0 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c), Vector256.Load(s + c), a0);
-            if (masked)
-                a1 = Vector256.FusedMultiplyAdd(Vector256.Load(d + c), Vector256.ConditionalSelect(mask, Vector256.Load(s + c), Vector256<float>.Zero), a1);
-        }
-        (acc[0], acc[1], acc[2], acc[3]) = (a0, a1, a2, a3);
-    }
-
-    // acc[0..3] += every row of a plane whose rows are a multiple of 8 wide (zero past the output).
-    private static void SumPlane(float* d, int dyCols, int rows, Vector256<float>* acc)
-    {
-        var (a0, a1) = (acc[0], acc[1]);
-        for (var r = 0; r < rows; r++)
-            for (var c = 0; c < dyCols; c += 8)
-                if ((c & 8) == 0) a0 += Vector256.Load(d + r * dyCols + c);
-                else a1 += Vector256.Load(d + r * dyCols + c);
-        (acc[0], acc[1]) = (a0, a1);
     }
 
     // dst[r·oW + c] = init + Σ_t taps[t]·src[r·cols + c + offs[t]]: four vectors of a row in registers; a row not a
@@ -270,11 +177,11 @@ internal static unsafe class DepthwisePlanes
     }
 
     // Asks for the cache lines of the next plane while this one is computed.
-    private static void Prefetch(float* p, int floats)
+    internal static void Prefetch(float* p, int floats)
     {
         if (!Sse.IsSupported) return;
         for (var i = 0; i < floats; i += 16) Sse.Prefetch0(p + i);
     }
 
-    private static int Round8(int v) => (v + 7) & ~7;
+    internal static int Round8(int v) => (v + 7) & ~7;
 }

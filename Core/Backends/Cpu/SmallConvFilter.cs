@@ -33,15 +33,15 @@ internal static unsafe class SmallConvFilter
         var taps = g.InChannels * kH * kW;
         var padded = (taps + Mr - 1) / Mr * Mr;
         var (chunks, blocks) = ((g.Batch + ImagesPerChunk - 1) / ImagesPerChunk, (g.OutChannels + Nr - 1) / Nr);
-        var offsets = new int[padded];
+        var offsets = stackalloc int[padded];
+        new Span<int>(offsets, padded).Clear();
         for (var k = 0; k < taps; k++)
             offsets[k] = k / (kH * kW) * rows * cols + k / kW % kH * dH * cols + k % kW * dW;
         var partial = Scratch.Rent(chunks * blocks * padded * Nr);
         var geo = g;
         fixed (float* part = partial)
-        fixed (int* offs = offsets)
         {
-            var (ax, ady, ap, ao) = ((nint)x, (nint)dy, (nint)part, (nint)offs);
+            var (ax, ady, ap, ao) = ((nint)x, (nint)dy, (nint)part, (nint)offsets);
             pool.For(chunks * blocks, item =>
                 Chunk(geo, (float*)ax, (float*)ady, (float*)ap + (long)item * padded * Nr, (int*)ao, padded, rows, cols,
                     item / blocks, item % blocks));
@@ -103,7 +103,8 @@ internal static unsafe class SmallConvFilter
     private static void Tile(in ConvGeometry g, float* x, int image, float* dyT, int* offs, int rows, int cols, int count, float* part)
     {
         var (o0, o1, o2, o3, o4, o5) = ((nint)offs[0], (nint)offs[1], (nint)offs[2], (nint)offs[3], (nint)offs[4], (nint)offs[5]);
-        var (a00, a01, a10, a11, a20, a21) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+        var zero = Vector256<float>.Zero;
+        var (a00, a01, a10, a11, a20, a21) = (zero, zero, zero, zero, zero, zero);
         var (a30, a31, a40, a41, a50, a51) = (a00, a01, a10, a11, a20, a21);
         var (oH, oW, step) = (g.Output.H, g.Output.W, g.Stride.H * cols);
         for (var i = 0; i < count; i++)

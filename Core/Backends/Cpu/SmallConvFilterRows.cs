@@ -42,7 +42,8 @@ internal static unsafe class SmallConvFilterRows
                         DepthwisePlanes.Place(scratch + i * image + ci * plane, rows, cols, x + ((long)(n0 + i) * g.InChannels + ci) * g.Input.Product,
                             g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
                     for (var co = 0; co < g.OutChannels; co++)
-                        DepthwisePlanes.Place(dyP + i * dyImage + co * dyPlane, oH, dyCols, dy + ((long)(n0 + i) * g.OutChannels + co) * g.Output.Product,
+                        DepthwisePlanes.Place(dyP + i * dyImage + co * dyPlane, oH, dyCols,
+                            dy + ((long)(n0 + i) * g.OutChannels + co) * g.Output.Product,
                             oH, oW, 0, 0);
                 }
                 for (var t = 0; t < tiles; t++)
@@ -62,7 +63,8 @@ internal static unsafe class SmallConvFilterRows
     private static void Pair(float* x, int image, float* dy, int dyImage, int dyPlane, int dyCols, int o0, int o1, int oH, int step,
         int count, Vector256<float> mask, float* part)
     {
-        var (a0, a1, a2, a3, a4, a5) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+        var zero = Vector256<float>.Zero;
+        var (a0, a1, a2, a3, a4, a5) = (zero, zero, zero, zero, zero, zero);
         var (b0, b1, b2, b3, b4, b5) = (a0, a1, a2, a3, a4, a5);
         var last = dyCols - 8;
         for (var i = 0; i < count; i++)
@@ -70,10 +72,12 @@ internal static unsafe class SmallConvFilterRows
             {
                 var q = x + i * image + r * step;
                 var d = dy + i * dyImage + r * dyCols;
-                for (var c = 0; c < dyCols; c += 8)
+                // Full vectors first, then the last one through the mask: the mask stays out of the loop's registers.
+                for (var c = 0; ; c += 8)
                 {
-                    var keep = c < last ? Vector256<float>.AllBitsSet : mask;
-                    var (x0, x1) = (Vector256.Load(q + o0 + c) & keep, Vector256.Load(q + o1 + c) & keep);
+                    var keep = c < last;
+                    var (x0, x1) = (Vector256.Load(q + o0 + c), Vector256.Load(q + o1 + c));
+                    if (!keep) (x0, x1) = (x0 & mask, x1 & mask);
                     var v = Vector256.Load(d + c);
                     (a0, b0) = (Vector256.FusedMultiplyAdd(v, x0, a0), Vector256.FusedMultiplyAdd(v, x1, b0));
                     v = Vector256.Load(d + dyPlane + c);
@@ -86,6 +90,7 @@ internal static unsafe class SmallConvFilterRows
                     (a4, b4) = (Vector256.FusedMultiplyAdd(v, x0, a4), Vector256.FusedMultiplyAdd(v, x1, b4));
                     v = Vector256.Load(d + 5 * dyPlane + c);
                     (a5, b5) = (Vector256.FusedMultiplyAdd(v, x0, a5), Vector256.FusedMultiplyAdd(v, x1, b5));
+                    if (!keep) break;
                 }
             }
         var n = SmallConvFilter.Nr;

@@ -6,10 +6,11 @@ namespace Functional.Backends.Cpu;
 /// <summary>
 /// The forward and backward-data passes of ungrouped convolutions with few channels (LeNet's layers), without
 /// im2col: each image's planes are copied once into zero-bordered scratch planes, and a register tile of six
-/// output channels × sixteen output columns sums every tap of every input channel (skipping kernel rows that fall in the zero border), with the six weights of a tap
-/// broadcast and the sixteen inputs loaded straight from the padded row. Backward-data is the same correlation of
-/// the zero-bordered dy planes with the flipped, transposed kernel. Every output value is one fixed chain of fused
-/// multiply-adds in (kernel row, channel, kernel column) order, so the result does not depend on which thread computes which image.
+/// output channels × sixteen output columns sums every tap of every input channel, skipping the kernel rows that
+/// fall in the zero border, with the six weights of a tap broadcast and the sixteen inputs loaded straight from the
+/// padded row. Backward-data is the same correlation of the zero-bordered dy planes with the flipped, transposed
+/// kernel. Every output value is one fixed chain of fused multiply-adds in (kernel row, channel, kernel column)
+/// order, so the result does not depend on which thread computes which image.
 /// </summary>
 internal static unsafe class SmallConvRows
 {
@@ -26,7 +27,7 @@ internal static unsafe class SmallConvRows
         /// <summary>Many output channels over rows narrower than a tile: tile positions × channels instead.</summary>
         public bool ByPosition => OutChannels >= 12 && OutW < 16;
 
-        /// <summary>The kernel rows whose source row for output row r lies inside the source rather than its zero border.</summary>
+        /// <summary>The kernel rows whose source row for output row r lies in the source, not in its zero border.</summary>
         public (int Lo, int Hi) LiveRows(int r)
         {
             var top = r * StrideH;
@@ -51,11 +52,11 @@ internal static unsafe class SmallConvRows
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
         var p = Layout(g.InChannels, g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W, g.OutChannels, g.Output.H, g.Output.W,
             g.Stride.H, g.Kernel, g.Dilation);
-        var (cin, aw) = (g.InChannels, (nint)w);
-        Run(pool, g.Batch, p, x, y, bias, (k, c) =>
+        var cin = g.InChannels;
+        Run(pool, g.Batch, p, x, y, bias, w, k =>
         {
             var (kh, ci, kw) = (k / (cin * kW), k / kW % cin, k % kW);
-            return (ci * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, ((float*)aw)[((long)c * cin + ci) * kH * kW + kh * kW + kw]);
+            return (ci * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, (ci * kH + kh) * kW + kw, cin * kH * kW);
         });
     }
 
@@ -65,12 +66,11 @@ internal static unsafe class SmallConvRows
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
         var p = Layout(g.OutChannels, g.Output.H, g.Output.W, (kH - 1) * dH - g.PadBefore.H, (kW - 1) * dW - g.PadBefore.W,
             g.InChannels, g.Input.H, g.Input.W, 1, g.Kernel, g.Dilation);
-        var (cin, cout, aw) = (g.InChannels, g.OutChannels, (nint)w);
-        Run(pool, g.Batch, p, dy, dx, null, (k, c) =>
+        var (cin, cout) = (g.InChannels, g.OutChannels);
+        Run(pool, g.Batch, p, dy, dx, null, w, k =>
         {
             var (kh, co, kw) = (k / (cout * kW), k / kW % cout, k % kW);
-            return (co * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW,
-                ((float*)aw)[((long)co * cin + c) * kH * kW + (kH - 1 - kh) * kW + (kW - 1 - kw)]);
+            return (co * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, (co * cin * kH + kH - 1 - kh) * kW + kW - 1 - kw, kH * kW);
         });
     }
 
@@ -78,23 +78,24 @@ internal static unsafe class SmallConvRows
         new(srcC, srcH, srcW, padTop, padLeft, (oH - 1) * sH + (k.H - 1) * dil.H + 1, Math.Max(oW, 32) + (k.W - 1) * dil.W,
             outC, oH, oW, sH, k.H, dil.H, srcC * k.H * k.W);
 
-    private delegate (int Offset, float Weight) Tap(int k, int channel);
+    // Tap k: its offset in the padded source, and where its weight for output channel c lies (First + c·Stride).
+    private delegate (int Offset, int First, int Stride) Tap(int k);
 
     // Packs the taps (offset, and the weights of six output channels per tile), then runs one image per item.
-    private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, Tap tap)
+    private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, float* w, Tap tap)
     {
         var (width, tiles) = p.ByPosition ? (SmallConvPositions.Nr, (p.OutChannels + SmallConvPositions.Nr - 1) / SmallConvPositions.Nr)
             : (Mr, (p.OutChannels + Mr - 1) / Mr);
         var packed = Scratch.Rent(tiles * p.Taps * width);
-        var offsets = new int[p.Taps];
+        var offs = stackalloc int[p.Taps];
         fixed (float* wp = packed)
-        fixed (int* offs = offsets)
         {
             for (var k = 0; k < p.Taps; k++)
             {
-                offsets[k] = tap(k, 0).Offset;
+                var (offset, first, stride) = tap(k);
+                offs[k] = offset;
                 for (var c = 0; c < tiles * width; c++)
-                    wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? tap(k, c).Weight : 0f;
+                    wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? w[first + (long)c * stride] : 0f;
             }
             var (aw, ao, asrc, adst, ab) = ((nint)wp, (nint)offs, (nint)src, (nint)dst, (nint)bias);
             pool.For(batch, n => Image(p, (float*)asrc, (float*)adst, (float*)ab, (float*)aw, (int*)ao, n));
@@ -144,7 +145,8 @@ internal static unsafe class SmallConvRows
                         if (p.OutW < 16)
                         {
                             Tile(row, w + kw0 * Mr, offs + kw0, taps, init, narrow, 16);
-                            for (var j = 0; j < live; j++) new Span<float>(narrow + j * 16, p.OutW).CopyTo(new Span<float>(o + j * outPlane, p.OutW));
+                            for (var j = 0; j < live; j++)
+                                new Span<float>(narrow + j * 16, p.OutW).CopyTo(new Span<float>(o + j * outPlane, p.OutW));
                             continue;
                         }
                         for (var c = 0; ; c += 16)
@@ -154,7 +156,8 @@ internal static unsafe class SmallConvRows
                             else
                             {
                                 Tile(row + at, w + kw0 * Mr, offs + kw0, taps, init, narrow, 16);
-                                for (var j = 0; j < live; j++) new Span<float>(narrow + j * 16, 16).CopyTo(new Span<float>(o + at + j * outPlane, 16));
+                                for (var j = 0; j < live; j++)
+                                    new Span<float>(narrow + j * 16, 16).CopyTo(new Span<float>(o + at + j * outPlane, 16));
                             }
                             if (at == p.OutW - 16) break;
                         }
