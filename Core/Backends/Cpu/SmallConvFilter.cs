@@ -78,9 +78,7 @@ internal static unsafe class SmallConvFilter
                 var dyT = scratch + count * image;
                 for (var i = 0; i < count; i++)
                 {
-                    for (var ci = 0; ci < g.InChannels; ci++)
-                        DepthwisePlanes.Place(scratch + i * image + ci * plane, rows, cols, x + ((long)(n0 + i) * g.InChannels + ci) * g.Input.Product,
-                            g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
+                    SmallConvFilter.PlaceImage(g, scratch + i * image, rows, cols, x, n0 + i);
                     for (var c = 0; c < live; c++)
                     {
                         var src = dy + ((long)(n0 + i) * g.OutChannels + c0 + c) * positions;
@@ -134,5 +132,13 @@ internal static unsafe class SmallConvFilter
         a00.Store(part); a01.Store(part + 8); a10.Store(part + 16); a11.Store(part + 24);
         a20.Store(part + 32); a21.Store(part + 40); a30.Store(part + 48); a31.Store(part + 56);
         a40.Store(part + 64); a41.Store(part + 72); a50.Store(part + 80); a51.Store(part + 88);
+    }
+
+    // Image n's input planes into zero-bordered rows × cols scratch planes at dst, one after another.
+    internal static void PlaceImage(in ConvGeometry g, float* dst, int rows, int cols, float* x, int n)
+    {
+        for (var ci = 0; ci < g.InChannels; ci++)
+            DepthwisePlanes.Place(dst + ci * rows * cols, rows, cols, x + ((long)n * g.InChannels + ci) * g.Input.Product,
+                g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
     }
 }

@@ -38,9 +38,7 @@ internal static unsafe class SmallConvFilterRows
                 var dyP = scratch + count * image;
                 for (var i = 0; i < count; i++)
                 {
-                    for (var ci = 0; ci < g.InChannels; ci++)
-                        DepthwisePlanes.Place(scratch + i * image + ci * plane, rows, cols, x + ((long)(n0 + i) * g.InChannels + ci) * g.Input.Product,
-                            g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W);
+                    SmallConvFilter.PlaceImage(g, scratch + i * image, rows, cols, x, n0 + i);
                     for (var co = 0; co < g.OutChannels; co++)
                         DepthwisePlanes.Place(dyP + i * dyImage + co * dyPlane, oH, dyCols,
                             dy + ((long)(n0 + i) * g.OutChannels + co) * g.Output.Product,
