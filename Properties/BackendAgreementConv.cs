@@ -43,7 +43,7 @@ public class BackendAgreementConv
         select (i, k, s, dil, p0, o);
 
     private static Arbitrary<(ConvGeometry G, long Seed)> Cases() =>
-        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide(), DepthwisePlanes(), SmallChannels()).ToArbitrary();
+        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide(), StridedWide(), DepthwisePlanes(), SmallChannels()).ToArbitrary();
 
     // Depthwise rows wide enough for the eight-wide vector path and its borders, mostly at unit stride.
     private static Gen<(ConvGeometry G, long Seed)> Depthwise() =>
@@ -87,6 +87,28 @@ public class BackendAgreementConv
             Input = g.G.Input with { W = w }, Kernel = g.G.Kernel with { W = k }, Dilation = g.G.Dilation with { W = dil },
             PadBefore = g.G.PadBefore with { W = p0 }, Output = g.G.Output with { W = span + 1 },
             Stride = g.G.Stride with { W = 1 },
+        }, g.Seed);
+
+    // Dense convs strided 2 or 3 along W with 8–40 outputs per row: the padded copy is split into stride phases, so
+    // these pack whole vectors too, including the phases' ragged ends and taps that land in the last phase.
+    private static Gen<(ConvGeometry G, long Seed)> StridedWide() =>
+        from g in Geometries()
+        from inPer in Gen.Choose(4, 16)
+        from outPer in Gen.Choose(1, 9)
+        from s in Gen.Choose(2, 3)
+        from ow in Gen.Choose(8, 40)
+        from k in Gen.Choose(1, 4)
+        from dil in Gen.Choose(1, 2)
+        from p0 in Gen.Choose(0, 3)
+        from p1 in Gen.Choose(0, 3)
+        from extra in Gen.Choose(0, 2)
+        let w = (ow - 1) * s + dil * (k - 1) + 1 - p0 - p1 + Math.Min(extra, s - 1)
+        where w >= 1
+        select (g.G with
+        {
+            InChannels = inPer, OutChannels = outPer, Groups = 1,
+            Input = g.G.Input with { W = w }, Kernel = g.G.Kernel with { W = k }, Dilation = g.G.Dilation with { W = dil },
+            PadBefore = g.G.PadBefore with { W = p0 }, Output = g.G.Output with { W = ow }, Stride = g.G.Stride with { W = s },
         }, g.Seed);
 
     // Unit-stride 2-d depthwise planes, 3×3 most often: the register-blocked kernels, with rows narrower than,
