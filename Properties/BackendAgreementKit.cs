@@ -28,6 +28,23 @@ internal static class BackendAgreementKit
         return v;
     }
 
+    /// <summary>
+    /// Values that reach the edges of the vector functions: mostly uniform in [−s, s) with s drawn from 1, 10, 100,
+    /// and about one in eight replaced by NaN, ±∞, ±0, ±1000, exp's overflow and underflow borders or a subnormal.
+    /// </summary>
+    public static float[] Extreme(int n, long seed)
+    {
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1000f, -1000f, 88.72f, 88.73f,
+            -87.5f, -103.9f, -105f, 1e-40f, -1e-40f, 1f, -1f];
+        var key = Key.FromSeed(seed);
+        var scale = new[] { 1f, 10f, 100f }[(int)(key.Uniform(-1) * 3) % 3];
+        var v = new float[n];
+        for (var i = 0; i < n; i++)
+            v[i] = key.Uniform(2 * i) < 0.125f ? specials[(int)(key.Uniform(2 * i + 1) * specials.Length) % specials.Length]
+                : (key.Uniform(2 * i + 1) * 2f - 1f) * scale;
+        return v;
+    }
+
     public static TensorStorage Store(float[] values) => Tensor.FromArray(Shape.Of(values.Length), values).Storage;
 
     public static float[] Read(TensorStorage s) => s.ToHost().ToArray();
@@ -50,6 +67,33 @@ internal static class BackendAgreementKit
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Agreement within <paramref name="ulps"/> representable floats (±0 equal), NaN only against NaN and each
+    /// infinity only against itself, printing the first disagreement.
+    /// </summary>
+    public static bool WithinUlps(string what, float[] expected, float[] actual, int ulps)
+    {
+        if (expected.Length != actual.Length) { Console.WriteLine($"{what}: lengths {expected.Length} vs {actual.Length}"); return false; }
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var (e, a) = (expected[i], actual[i]);
+            var ok = float.IsNaN(e) ? float.IsNaN(a) : !float.IsNaN(a) && Math.Abs(Ordered(e) - Ordered(a)) <= ulps;
+            if (!ok)
+            {
+                Console.WriteLine($"{what}: element {i} reference {e:R} cpu {a:R} (tolerance {ulps} ulp)");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Floats in the order of their values as integers, so that adjacent floats differ by one (+0 and −0 are both 0).
+    private static long Ordered(float v)
+    {
+        var bits = BitConverter.SingleToInt32Bits(v);
+        return bits < 0 ? int.MinValue - (long)bits : bits;
     }
 
     /// <summary>Bit-for-bit equality (NaNs equal to NaNs), printing the first difference.</summary>
