@@ -45,13 +45,26 @@ internal static class BackendAgreementKit
         return v;
     }
 
+    /// <summary>Values drawn from a few, so maxima tie: ±0, ±1, ±∞ and two NaNs with different payloads.</summary>
+    public static float[] FewValues(int n, long seed)
+    {
+        float[] pool = [0f, -0f, 1f, -1f, float.PositiveInfinity, float.NegativeInfinity,
+            BitConverter.Int32BitsToSingle(0x7FC00001), BitConverter.Int32BitsToSingle(unchecked((int)0xFFC00002)), 0.5f, -0.5f];
+        var key = Key.FromSeed(seed);
+        // Per case, a mix of how often each kind appears: NaN-free cases and zero-dominated ones come up too.
+        var kinds = 2 + (int)(key.Uniform(-1) * (pool.Length - 1));
+        var v = new float[n];
+        for (var i = 0; i < n; i++) v[i] = pool[(int)(key.Uniform(i) * kinds) % kinds];
+        return v;
+    }
+
     public static TensorStorage Store(float[] values) => Tensor.FromArray(Shape.Of(values.Length), values).Storage;
 
     public static float[] Read(TensorStorage s) => s.ToHost().ToArray();
 
     /// <summary>
     /// True when every element agrees to float32 accuracy for sums of up to <paramref name="terms"/> products of
-    /// values in [−1, 1]; otherwise prints the first disagreement, so a failing case says where and by how much.
+    /// values in [−1, 1] (NaN only against NaN, an infinity only against itself); otherwise prints the first disagreement, so a failing case says where and by how much.
     /// </summary>
     public static bool Close(string what, float[] expected, float[] actual, int terms)
     {
@@ -60,7 +73,9 @@ internal static class BackendAgreementKit
         for (var i = 0; i < expected.Length; i++)
         {
             var diff = Math.Abs(expected[i] - actual[i]);
-            if (float.IsNaN(expected[i]) != float.IsNaN(actual[i]) || diff > tolerance * (1 + Math.Abs(expected[i])))
+            // An infinity must be met by the same infinity (∞ − ∞ is NaN, which no comparison would reject).
+            if (float.IsNaN(expected[i]) != float.IsNaN(actual[i]) || diff > tolerance * (1 + Math.Abs(expected[i]))
+                || (float.IsInfinity(expected[i]) && expected[i] != actual[i]))
             {
                 Console.WriteLine($"{what}: element {i} reference {expected[i]} cpu {actual[i]} (tolerance {tolerance})");
                 return false;
