@@ -132,9 +132,14 @@ public class BackendAgreementOps
             var (dr, dc) = (Reference.Allocate(g.Length), Cpu.Allocate(g.Length));
             Reference.SoftmaxBackward(g, log, yr, Store(dy), dr);
             Cpu.SoftmaxBackward(g, log, yr, Store(dy), dc);
+            // In place (y = x, dx = dy) the Cpu kernels give the same bits as into separate buffers.
+            var (xi, dyi) = (Store(x), Store(dy));
+            Cpu.Softmax(g, log, xi, xi);
+            Cpu.SoftmaxBackward(g, log, yr, dyi, dyi);
             // exp is within 1 ulp of MathF and sums run in lanes: float32 agreement for sums of Axis terms.
             return Close($"softmax log={log} {g}", Read(yr), Read(yc), g.Axis)
-                && Close($"softmax backward log={log} {g}", Read(dr), Read(dc), g.Axis);
+                && Close($"softmax backward log={log} {g}", Read(dr), Read(dc), g.Axis)
+                && Identical($"softmax in place log={log} {g}", Read(yc), Read(xi)) && Identical($"softmax backward in place log={log} {g}", Read(dc), Read(dyi));
         }).Check(Seeded(200, 98));
 
     // Max, average and adaptive pooling with stride, padding, dilation and ceil mode, over 2-d and 3-d planes.

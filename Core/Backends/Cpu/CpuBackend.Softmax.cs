@@ -7,8 +7,6 @@ namespace Functional.Backends.Cpu;
 // parallel; every output depends on its own row or column only, so any thread count gives the same bits.
 public sealed partial class CpuBackend
 {
-    private const int SoftmaxColumnBlock = 256;
-
     /// <inheritdoc />
     public unsafe void Softmax(in AxisGeometry g, bool log, TensorStorage x, TensorStorage y)
     {
@@ -73,13 +71,13 @@ public sealed partial class CpuBackend
     /// <summary>Runs <paramref name="body"/>(outer, first column, width) over column blocks fixed by the geometry.</summary>
     private void ForColumns(AxisGeometry g, Action<int, int, int> body)
     {
-        var perOuter = (g.Inner + SoftmaxColumnBlock - 1) / SoftmaxColumnBlock;
-        ForPlanes(g.Outer * perOuter, g.Axis * Math.Min(g.Inner, SoftmaxColumnBlock), (i0, count) =>
+        var perOuter = (g.Inner + SoftmaxColumns.MaxWidth - 1) / SoftmaxColumns.MaxWidth;
+        ForPlanes(g.Outer * perOuter, g.Axis * Math.Min(g.Inner, SoftmaxColumns.MaxWidth), (i0, count) =>
         {
             for (var i = i0; i < i0 + count; i++)
             {
-                var c0 = i % perOuter * SoftmaxColumnBlock;
-                body(i / perOuter, c0, Math.Min(SoftmaxColumnBlock, g.Inner - c0));
+                var c0 = i % perOuter * SoftmaxColumns.MaxWidth;
+                body(i / perOuter, c0, Math.Min(SoftmaxColumns.MaxWidth, g.Inner - c0));
             }
         });
     }

@@ -62,18 +62,27 @@ internal static unsafe class MaxKernels
             }
             return;
         }
-        // Each lane runs the Reference's step along the axis, so it is the Reference's result; the last vector
-        // overlaps the previous one when inner is not a multiple of 8 and writes the same values again.
-        for (var c = 0; c < inner; c += 8)
+        // Each lane runs the Reference's step along the axis, so it is the Reference's result. Rows of a block of
+        // columns are read contiguously into per-column maxima on the stack; when the block is not a multiple of 8
+        // the last vector overlaps the previous one, which applies the same value twice in a row: no change.
+        var best = stackalloc float[256];
+        for (var c0 = 0; c0 < inner; c0 += 256)
         {
-            var col = Math.Min(c, inner - 8);
-            var acc = Vector256.Create(float.NegativeInfinity);
+            var width = Math.Min(256, inner - c0);
+            // A last block narrower than a vector is moved back to end at inner: those columns are done again whole.
+            if (width < 8) c0 = inner - (width = 8);
+            for (var c = 0; c < width; c++) best[c] = float.NegativeInfinity;
             for (var a = 0; a < axis; a++)
             {
-                var v = Vector256.Load(x + (long)a * inner + col);
-                acc = Vector256.ConditionalSelect(Vector256.GreaterThan(v, acc) | ~Vector256.Equals(v, v), v, acc);
+                var row = x + (long)a * inner + c0;
+                for (var c = 0; c < width; c += 8)
+                {
+                    var col = Math.Min(c, width - 8);
+                    var (v, m) = (Vector256.Load(row + col), Vector256.Load(best + col));
+                    Vector256.ConditionalSelect(Vector256.GreaterThan(v, m) | ~Vector256.Equals(v, v), v, m).Store(best + col);
+                }
             }
-            acc.Store(y + col);
+            new Span<float>(best, width).CopyTo(new Span<float>(y + c0, width));
         }
     }
 
