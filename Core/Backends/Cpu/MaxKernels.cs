@@ -30,7 +30,7 @@ internal static unsafe class MaxKernels
             for (; i <= length - 8; i += 8)
             {
                 var v = Vector256.Load(p + i);
-                vm = Vector256.Max(vm, v);
+                vm = Vector256.MaxNative(vm, v);
                 nan |= ~Vector256.Equals(v, v);
             }
             for (; i < length; i++)

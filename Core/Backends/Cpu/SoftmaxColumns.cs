@@ -36,8 +36,8 @@ internal static unsafe class SoftmaxColumns
         for (var a = 0; a < axis; a++)
         {
             var row = x + (long)a * inner;
-            for (var c = 0; c < full; c += 8) Vector256.Max(Vector256.Load(m + c), Vector256.Load(row + c)).Store(m + c);
-            if (full < width) Vector256.Max(Vector256.Load(m + last), Vector256.Load(row + last)).Store(m + last);
+            for (var c = 0; c < full; c += 8) Vector256.MaxNative(Vector256.Load(m + c), Vector256.Load(row + c)).Store(m + c);
+            if (full < width) Vector256.MaxNative(Vector256.Load(m + last), Vector256.Load(row + last)).Store(m + last);
         }
         for (var a = 0; a < axis; a++)
         {

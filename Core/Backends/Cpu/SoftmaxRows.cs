@@ -80,7 +80,7 @@ internal static unsafe class SoftmaxRows
         for (; i < n; i++) dx[i] = y[i] * (dy[i] - dot);
     }
 
-    // The row's maximum: any NaN in the row poisons the sum anyway, so lanes need not agree on which NaN wins.
+    // The row's maximum by the one-instruction max, which may drop a NaN: a NaN poisons the sum anyway.
     private static float Max(float* x, int n)
     {
         var m = float.NegativeInfinity;
@@ -88,7 +88,7 @@ internal static unsafe class SoftmaxRows
         if (n >= 8)
         {
             var vm = Vector256.Load(x);
-            for (i = 8; i <= n - 8; i += 8) vm = Vector256.Max(vm, Vector256.Load(x + i));
+            for (i = 8; i <= n - 8; i += 8) vm = Vector256.MaxNative(vm, Vector256.Load(x + i));
             for (var j = 0; j < 8; j++) m = MathF.Max(m, vm[j]);
         }
         for (; i < n; i++) m = MathF.Max(m, x[i]);

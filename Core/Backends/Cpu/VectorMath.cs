@@ -21,7 +21,8 @@ internal static class VectorMath
     {
         // Past the clamp the result is 0 or +∞ anyway; clamping keeps n in [−150, 128], where the two-step scaling
         // below reaches both ends (and the subnormals between) without a test.
-        var c = Vector256.Min(Vector256.Max(x, Vector256.Create(-104f)), Vector256.Create(89f));
+        // The native min/max (one instruction each) may drop a NaN here; the last line restores it.
+        var c = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-104f)), Vector256.Create(89f));
         var n = Vector256.Floor(Vector256.FusedMultiplyAdd(c, Vector256.Create(Log2E), Vector256.Create(0.5f)));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), c);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
@@ -35,7 +36,7 @@ internal static class VectorMath
         p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256.Create(1f);
         // 2ⁿ as two normal powers 2^⌊n/2⌋·2^(n−⌊n/2⌋): the first product is exact, the second rounds once, also
         // into the subnormal range or to +∞.
-        var k = Vector256.ConvertToInt32(n);
+        var k = Vector256.ConvertToInt32Native(n);
         var half = Vector256.ShiftRightArithmetic(k, 1);
         var bias = Vector256.Create(127);
         var s1 = Vector256.ShiftLeft(half + bias, 23).AsSingle();
@@ -86,8 +87,9 @@ internal static class VectorMath
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
         var e = Exp(-Vector256.Abs(x));
-        var d = Vector256.Create(1f) + e;
-        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256.Create(1f) / d, e / d);
+        // One division for both forms: 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) below.
+        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), Vector256.Create(1f), e)
+               / (Vector256.Create(1f) + e);
     }
 
     /// <summary>tanh x per lane: an odd polynomial below 0.625, where 1 − 2/(e^{2|x|} + 1) would cancel, that form above.</summary>
