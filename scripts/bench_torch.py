@@ -29,6 +29,9 @@ CONV = [  # name, N, C, H, W, C_out, k, stride, pad, groups: the order of Benchm
 ]
 RESNET = "resnet18 128"  # ResNet-18 (CIFAR) train step at batch 128: seconds per step, so few runs
 GEMM = [(256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 576, 1024), (64, 576, 131072)]
+# The conv-shaped GEMM is CONV[3]'s forward: W (64×576) times its im2col matrix (576×131072). Our conv packs that
+# matrix straight from the padded input; the BLAS route has to build it first, so a row times numpy doing both.
+CONV_GEMM, CONV_GEMM_OF = (64, 576, 131072), 3
 
 
 QUICK_RESNET = True  # a quick run with the row measured 2 min 51 s in all (docs/cpu.md)
@@ -178,9 +181,25 @@ def torch_workloads(torch):
         for m, k, n in GEMM:
             a, b = np.random.rand(m, k).astype(np.float32), np.random.rand(k, n).astype(np.float32)
             work[f"numpy gemm {m} {k} {n}"] = lambda a=a, b=b: a @ b
+        work["numpy im2col gemm"] = numpy_im2col_gemm(np, CONV[CONV_GEMM_OF])
     except ImportError:
         pass
     return work
+
+
+def numpy_im2col_gemm(np, shape):
+    """The conv as BLAS runs it: pad, copy the im2col matrix (C·k·k rows, N·H_out·W_out columns), one sgemm. The
+    output stays in GEMM order (C_out × N·positions), which spares numpy the copy back to NCHW that our conv does."""
+    _, n, c, h, w, co, k, _, p, _ = shape
+    x, wt = np.random.rand(n, c, h, w).astype(np.float32), np.random.rand(co, c * k * k).astype(np.float32)
+    oh, ow = h + 2 * p - k + 1, w + 2 * p - k + 1
+
+    def run():
+        xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+        s = xp.strides
+        view = np.lib.stride_tricks.as_strided(xp, (c, k, k, n, oh, ow), (s[1], s[2], s[3], s[0], s[2], s[3]))
+        return wt @ np.ascontiguousarray(view).reshape(c * k * k, n * oh * ow)
+    return run
 
 
 def main():
@@ -213,6 +232,8 @@ def main():
     memory = ours.ask("memory lenet 64")
     theirs = torch_workloads(torch) if torch is not None else {}
     times = {line: ([], [], []) for line in lines}
+    conv_gemm = "gemm {} {} {}".format(*CONV_GEMM)
+    fused = ([], []) if conv_gemm in lines and "numpy im2col gemm" in theirs else None
     for r in range(args.rounds):
         for line in lines:
             times[line][0].append(ours.time(line))
@@ -222,12 +243,15 @@ def main():
                 times[line][1].append(median_ms(theirs[line], args.seconds, 2 if slow else 3, not slow or r == 0))
             if "numpy " + line in theirs:
                 times[line][2].append(median_ms(theirs["numpy " + line], args.seconds))
+            if line == conv_gemm and fused is not None:
+                fused[0].append(ours.time(f"conv {CONV_GEMM_OF} fwd"))
+                fused[1].append(median_ms(theirs["numpy im2col gemm"], args.seconds))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     ours.close()
     print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
     for side, figure in resnet_memory.items():
         print(f"ResNet-18 (CIFAR) step, batch 128 ({side}): {figure}")
-    report(times, torch, args.threads)
+    report(times, torch, args.threads, fused)
 
 
 def label(line):
@@ -241,7 +265,7 @@ def label(line):
     return f"LeNet-5 train step, batch {parts[1]}"
 
 
-def report(times, torch, threads):
+def report(times, torch, threads, fused=None):
     version = torch.__version__ if torch is not None else "absent"
     print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
     print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
@@ -260,6 +284,9 @@ def report(times, torch, threads):
         if blas:
             b = statistics.median(blas)
             print(f"{'  same sgemm, numpy (system BLAS) in the torch column':46} {o:10.3f} {b:10.3f} {b / o:7.2f}")
+        if fused and line == "gemm {} {} {}".format(*CONV_GEMM):
+            f, b = statistics.median(fused[0]), statistics.median(fused[1])
+            print(f"{'  as a conv: our fused conv fwd vs numpy im2col + sgemm':46} {f:10.3f} {b:10.3f} {b / f:7.2f}")
     if ratios:
         print(f"conv f+b geomean torch/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
 

@@ -12,6 +12,9 @@ internal static unsafe class ConvGemm
 {
     // Backward-filter sums over the batch in at most this many fixed chunks of images, each into its own partial.
     private const int FilterChunks = 8;
+    // Chunk partials cost chunks × the filter's size. A filter larger than this many floats has enough dW tiles to
+    // keep every thread busy, so its whole batch goes through one GEMM sum split over those tiles, with no partials.
+    private const long PartialFloats = 1 << 22;
     private const int TargetColumns = 1024;
 
     /// <summary>Images side by side in one GEMM; a function of the geometry alone, never of the thread count.</summary>
@@ -98,8 +101,9 @@ internal static unsafe class ConvGemm
     public static void BackwardFilter(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw)
     {
         var perChunk = (g.Batch + FilterChunks - 1) / FilterChunks;
-        var chunks = g.Batch == 0 ? 0 : (g.Batch + perChunk - 1) / perChunk;
         var length = g.WeightLength;
+        var chunks = g.Batch == 0 ? 0 : (g.Batch + perChunk - 1) / perChunk;
+        if ((long)chunks * length > PartialFloats) chunks = Math.Min(chunks, 1);
         if (chunks <= 1)
         {
             new Span<float>(dw, length).Clear();
