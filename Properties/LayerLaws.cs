@@ -97,6 +97,34 @@ public static class LayerLaws
         return model.WithContext(DoubleBackend.Context).WithParameters(model.Parameters.Map(D)).WithState(model.State.Map(D));
     }
 
+    /// <summary>
+    /// A training step (<see cref="Model.LossAndGradients(Loss, Tensor, Tensor, Key)"/>, which asks no layer for the
+    /// gradient of the data) gives the same loss and, bit for bit, the same parameter gradients as
+    /// <see cref="Model.Forward"/>'s pullback, which computes every gradient; that pullback returns the input gradient.
+    /// </summary>
+    /// <param name="context">The backend to run on (the Reference backend when not given).</param>
+    public static void CheckTrainingStepGradients(Layer layer, Shape input, int batch = 2, int seed = 0, Backends.ExecutionContext? context = null)
+    {
+        var model = layer.Init(input, seed, context);
+        var x = Tensor.Uniform(input.WithBatch(batch), Key.FromSeed(seed + 1), -1f, 1f);
+        var target = Tensor.Uniform(layer.OutputShape(input).WithBatch(batch), Key.FromSeed(seed + 2), -1f, 1f);
+        var step = model.LossAndGradients(Loss.Mse, x, target, Key.FromSeed(seed + 3));
+        var forward = model.Forward(x, Key.FromSeed(seed + 3));
+        var loss = Loss.Mse.Compute(model.Context, forward.Output, target);
+        var back = forward.Pullback(loss.Gradient);
+        Same(layer, input, "the training step's loss", step.Loss, loss.Value);
+        Same(layer, input, "the training step's gradient paths", string.Join(",", step.Gradients.Paths), string.Join(",", model.Parameters.Paths));
+        foreach (var leaf in step.Gradients)
+        {
+            var (a, b) = (leaf.Value.ToArray(), back.Gradients[leaf.Path].ToArray());
+            for (var i = 0; i < a.Length; i++)
+                if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]))
+                    throw Fail(layer, input, $"gradient of {leaf.Path}, entry {i}: training step {a[i]:R}, forward's pullback {b[i]:R}");
+        }
+        if (!back.HasInput) throw Fail(layer, input, "Model.Forward's pullback did not return the input gradient");
+        Same(layer, input, "the input gradient's shape", back.Input.Shape, x.Shape);
+    }
+
     private static void Same<T>(Layer layer, Shape input, string what, T actual, T expected)
     {
         if (!EqualityComparer<T>.Default.Equals(actual, expected))

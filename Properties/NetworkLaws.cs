@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Functional.Network;
+using Functional.Network.Combinators;
 using Functional.Properties.Support;
 using Functional.Random;
 using Xunit;
@@ -104,6 +105,32 @@ public class NetworkLaws
                 }
                 throw new LawViolation($"{what} accepted a {kernel}×{kernel} kernel on a {map} map");
             }
+        });
+
+    // Parameterless layers that keep the shape, to lead a network: a training step skips them entirely.
+    private static Gen<Layer[]> Prefixes => Gen.Elements<Layer[]>([], [ReLU], [Tanh, MaxPool(3, 1, 1)], [AvgPool(3, 1, 1)], [Dropout(0.3f), Sigmoid]);
+
+    // 100 networks, each run as a training step and as forward + pullback, alternately on the Reference and Cpu backends.
+    [Fact]
+    [Trait("Law", "InputGradient")]
+    public void Training_steps_skip_the_data_gradient_without_changing_any_parameter_gradient() =>
+        Seeds.Check("InputGradient", 1507, 100, (from n in Nets(smooth: false) from p in Prefixes select (n, p)).ToArbitrary(), c =>
+        {
+            var (n, prefix) = c;
+            var layer = Chain.Of([.. prefix, n.Layer]);
+            var context = n.Seed % 2 == 0 ? Backends.ExecutionContext.Reference : Backends.ExecutionContext.Cpu(2);
+            LayerLaws.CheckTrainingStepGradients(layer, n.Input, seed: n.Seed, context: context);
+            // The same pass without the input gradient, reusable this time: it leaves the input gradient out, and only it.
+            var model = layer.Init(n.Input, n.Seed, context);
+            var x = Tensor.Uniform(n.Input.WithBatch(2), Key.FromSeed(n.Seed), -1f, 1f);
+            LayerOutput Run(bool inputGradient) => layer.Run(x, model.Parameters, model.State,
+                new Pass(context, Training: true, Key.FromSeed(1)) { InputGradient = inputGradient }, Site.Root);
+            var (without, with) = (Run(false), Run(true));
+            var r = Tensor.Uniform(with.Output.Shape, Key.FromSeed(2), -1f, 1f);
+            var (a, b) = (without.Pullback(r), with.Pullback(r));
+            Expect.Equal("a pullback asked for no input gradient has one", a.HasInput, false);
+            Expect.Equal("a pullback asked for the input gradient has one", b.HasInput, true);
+            foreach (var leaf in b.Gradients) Expect.Close($"gradient of {leaf.Path}", a.Gradients[leaf.Path], leaf.Value);
         });
 
     [Fact]

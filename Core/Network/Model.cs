@@ -73,7 +73,9 @@ public sealed class Model
 
     /// <summary>
     /// The forward pass, in training mode unless <paramref name="training"/> is false, with the pullback that
-    /// turns an output gradient into the input gradient and the parameter gradient tree.
+    /// turns an output gradient into the input gradient and the parameter gradient tree. Unlike
+    /// <see cref="LossAndGradients(Loss, Tensor, IReadOnlyList{int}, Key)"/>, it always computes the input gradient
+    /// (saliency maps, adversarial inputs, gradient checks).
     /// </summary>
     /// <param name="key">Drives dropout; each layer splits its own key from it.</param>
     public ModelForward Forward(Tensor x, Key key, bool training = true)
@@ -82,7 +84,12 @@ public sealed class Model
         return new ModelForward(output.Output, output.State, output.Pullback);
     }
 
-    /// <summary>A training step's loss, gradients and new state against integer labels (cross-entropy).</summary>
+    /// <summary>
+    /// A training step's loss, gradients and new state against integer labels (cross-entropy). The data needs no
+    /// gradient, so none is computed for it: the first layer with parameters computes only its parameters'
+    /// gradients, and the parameterless layers before it are not differentiated (as PyTorch with images that do
+    /// not require grad). The parameter gradients equal those of <see cref="Forward"/>'s pullback, bit for bit.
+    /// </summary>
     /// <exception cref="ShapeException">x is not a batch of the input shape, or the labels do not fit the output.</exception>
     /// <exception cref="NonFiniteLossException">The loss is NaN or infinite.</exception>
     public TrainingStep LossAndGradients(Loss loss, Tensor x, IReadOnlyList<int> labels, Key key) =>
@@ -94,18 +101,19 @@ public sealed class Model
 
     private TrainingStep Step(Tensor x, Key key, Func<Tensor, LossResult> loss)
     {
-        // The pullback runs once here, so each layer's captures can be freed as soon as its backward is done.
-        var forward = Run(x, training: true, key, singleUse: true);
+        // The pullback runs once here, so each layer's captures can be freed as soon as its backward is done; and
+        // nothing reads the gradient with respect to the data.
+        var forward = Run(x, training: true, key, step: true);
         var result = loss(forward.Output);
         var back = forward.Pullback(result.Gradient);
         return new TrainingStep(result.Value, back.Gradients, forward.State, forward.Output);
     }
 
-    private LayerOutput Run(Tensor x, bool training, Key key, bool singleUse = false)
+    private LayerOutput Run(Tensor x, bool training, Key key, bool step = false)
     {
         if (x.Shape.Rank != InputShape.Rank + 1 || x.Shape.WithoutBatch() != InputShape)
             throw new ShapeException($"Model: input {x.Shape} is not a batch of {InputShape}; the model was initialised for N×{InputShape}.");
-        return Architecture.Run(x, Parameters, State, new Pass(Context, training, key) { SingleUse = singleUse }, Site.Root);
+        return Architecture.Run(x, Parameters, State, new Pass(Context, training, key) { SingleUse = step, InputGradient = !step }, Site.Root);
     }
 
     /// <summary>E.g. <c>Model(1×28×28 → 10, 61,706 parameters, reference (1 thread))</c>.</summary>

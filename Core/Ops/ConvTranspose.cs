@@ -35,12 +35,24 @@ public static class ConvTranspose
 
         var dx = backend.Allocate(g.OutputLength);
         backend.ConvForward(g, dy.Storage, w.Storage, null, dx);
+        var p = WeightAndBias(ctx, g, x, w, b, dy);
+        return new ConvGradients(new Tensor(x.Shape, dx), p.Weight, p.Bias);
+    }
 
-        var dw = backend.Allocate(g.WeightLength);
-        backend.ConvBackwardFilter(g, dy.Storage, x.Storage, dw, null);
+    /// <summary>dw and db only, for a layer whose input needs no gradient; the values equal <see cref="Backward"/>'s.</summary>
+    public static ConvParameterGradients ParameterGradients(ExecutionContext ctx, ConvTransposeSpec spec, Tensor x, Tensor w, Tensor? b, Tensor dy, string? layer = null)
+    {
+        var plan = Check(spec, x, w, b, layer);
+        Conv.CheckUpstream(plan.Where, dy, plan.OutputShape);
+        return WeightAndBias(ctx, plan.Underlying, x, w, b, dy);
+    }
 
+    private static ConvParameterGradients WeightAndBias(ExecutionContext ctx, in ConvGeometry g, Tensor x, Tensor w, Tensor? b, Tensor dy)
+    {
+        var dw = ctx.Backend.Allocate(g.WeightLength);
+        ctx.Backend.ConvBackwardFilter(g, dy.Storage, x.Storage, dw, null);
         var db = b is null ? null : new Tensor(b.Shape, BiasGradient(ctx, g, dy.Storage));
-        return new ConvGradients(new Tensor(x.Shape, dx), new Tensor(w.Shape, dw), db);
+        return new ConvParameterGradients(new Tensor(w.Shape, dw), db);
     }
 
     private static ConvTransposePlan Check(ConvTransposeSpec spec, Tensor x, Tensor w, Tensor? b, string? layer)

@@ -6,6 +6,9 @@ namespace Functional.Ops;
 /// <summary>The gradients of a dense layer: input, weight (out×in) and bias (absent without one).</summary>
 public sealed record DenseGradients(Tensor Input, Tensor Weight, Tensor? Bias);
 
+/// <summary>The gradients of a dense layer's weight (out×in) and bias (absent without one), without the input's.</summary>
+public sealed record DenseParameterGradients(Tensor Weight, Tensor? Bias);
+
 /// <summary>
 /// Fully connected: y = x·Wᵀ + b with W of shape out×in, as PyTorch's Linear. x is N×in (or any …×in: the
 /// leading dims are rows). Backward: dx = dy·W, dW = dyᵀ·x, db = Σ over rows of dy.
@@ -41,9 +44,23 @@ public static class Dense
         int rows = x.Count / w.Shape[1], outs = w.Shape[0], ins = w.Shape[1];
         var dx = SeamCalls.New(ctx, x.Shape);
         ctx.Backend.Gemm(new GemmGeometry(rows, ins, outs), dy.Storage, w.Storage, dx.Storage);
+        var p = WeightAndBias(ctx, x, w, dy, hasBias);
+        return new DenseGradients(dx, p.Weight, p.Bias);
+    }
+
+    /// <summary>dW and db only, for a layer whose input needs no gradient; the values equal <see cref="Backward"/>'s.</summary>
+    public static DenseParameterGradients ParameterGradients(ExecutionContext ctx, Tensor x, Tensor w, Tensor dy, bool hasBias = true, string? layer = null)
+    {
+        SeamCalls.CheckGradient(LayerName.Of("Dense", layer), dy, OutputShape(x.Shape, w.Shape, null, layer));
+        return WeightAndBias(ctx, x, w, dy, hasBias);
+    }
+
+    private static DenseParameterGradients WeightAndBias(ExecutionContext ctx, Tensor x, Tensor w, Tensor dy, bool hasBias)
+    {
+        int rows = x.Count / w.Shape[1], outs = w.Shape[0], ins = w.Shape[1];
         var dw = SeamCalls.New(ctx, w.Shape);
         ctx.Backend.Gemm(new GemmGeometry(outs, ins, rows, TransA: true), dy.Storage, x.Storage, dw.Storage);
         var db = hasBias ? SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, new AxisGeometry(rows, outs, 1), dy) : null;
-        return new DenseGradients(dx, dw, db);
+        return new DenseParameterGradients(dw, db);
     }
 }

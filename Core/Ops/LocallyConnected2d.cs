@@ -15,6 +15,9 @@ public sealed record LocallyConnectedSpec(int OutChannels, int KernelH, int Kern
 /// <summary>Gradients of a locally connected layer with respect to its input, weights and bias.</summary>
 public sealed record LocallyConnectedGradients(Tensor Input, Tensor Weight, Tensor? Bias);
 
+/// <summary>The gradients of a locally connected layer's weight and bias, without the input's.</summary>
+public sealed record LocallyConnectedParameterGradients(Tensor Weight, Tensor? Bias);
+
 /// <summary>
 /// A convolution whose weights are not shared across positions (for centred images such as faces, where each
 /// region has its own features): y[n,o,p] = b[o,p] + Σ_{c,a,b} W[p,o,c,a,b]·x[n,c,oh·s−pad+a·d, ow·s−pad+b·d] for
@@ -56,20 +59,36 @@ public static class LocallyConnected2d
     {
         var (g, n, o, j, p) = Plan(spec, x.Shape, w, null, layer, forward: false);
         SeamCalls.CheckGradient(LayerName.Of("LocallyConnected2d", layer), dy, Shape.Images(n, o, g.Output.H, g.Output.W));
-        var unfolded = Transpose(ctx, UnfoldPatches(ctx, g, x), n * j, p);                      // P × N × J
         var dz = Transpose(ctx, dy, n * o, p);                                                  // P × N × O
-        var dw = SeamCalls.New(ctx, w.Shape);
-        ctx.Backend.Gemm(new GemmGeometry(o, j, n, TransA: true, Batch: p, StrideA: n * o, StrideB: n * j, StrideC: o * j),
-            dz.Storage, unfolded.Storage, dw.Storage);
+        var parameters = WeightAndBias(ctx, spec, g, x, w, dy, dz);
         var du = SeamCalls.New(ctx, Shape.Of(p, n, j));
         ctx.Backend.Gemm(new GemmGeometry(n, j, o, Batch: p, StrideA: n * o, StrideB: o * j, StrideC: n * j),
             dz.Storage, w.Storage, du.Storage);
         var dx = SeamCalls.New(ctx, x.Shape);
         ctx.Backend.ConvBackwardData(g, Transpose(ctx, du, p, n * j).Storage, OneHot(g).Storage, dx.Storage);
+        return new LocallyConnectedGradients(dx, parameters.Weight, parameters.Bias);
+    }
+
+    /// <summary>dW and db only, for a layer whose input needs no gradient; the values equal <see cref="Backward"/>'s.</summary>
+    public static LocallyConnectedParameterGradients ParameterGradients(ExecutionContext ctx, LocallyConnectedSpec spec, Tensor x, Tensor w, Tensor dy, string? layer = null)
+    {
+        var (g, n, o, _, p) = Plan(spec, x.Shape, w, null, layer, forward: false);
+        SeamCalls.CheckGradient(LayerName.Of("LocallyConnected2d", layer), dy, Shape.Images(n, o, g.Output.H, g.Output.W));
+        return WeightAndBias(ctx, spec, g, x, w, dy, Transpose(ctx, dy, n * o, p));
+    }
+
+    // dz is dy transposed to P × N × O, which the input gradient reads as well.
+    private static LocallyConnectedParameterGradients WeightAndBias(ExecutionContext ctx, LocallyConnectedSpec spec, in ConvGeometry g, Tensor x, Tensor w, Tensor dy, Tensor dz)
+    {
+        int n = g.Batch, o = spec.OutChannels, j = g.OutChannels, p = g.Output.H * g.Output.W;
+        var unfolded = Transpose(ctx, UnfoldPatches(ctx, g, x), n * j, p);                      // P × N × J
+        var dw = SeamCalls.New(ctx, w.Shape);
+        ctx.Backend.Gemm(new GemmGeometry(o, j, n, TransA: true, Batch: p, StrideA: n * o, StrideB: n * j, StrideC: o * j),
+            dz.Storage, unfolded.Storage, dw.Storage);
         var db = spec.Bias
             ? SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, new AxisGeometry(n, o * p, 1), dy).Reshape(Shape.Of(o, g.Output.H, g.Output.W))
             : null;
-        return new LocallyConnectedGradients(dx, dw, db);
+        return new LocallyConnectedParameterGradients(dw, db);
     }
 
     private static (ConvGeometry G, int N, int O, int J, int P) Plan(LocallyConnectedSpec spec, Shape x, Tensor w, Tensor? b, string? layer, bool forward = true)

@@ -55,26 +55,41 @@ public sealed record Chain : Layer
     /// <inheritdoc />
     protected internal override LayerOutput Run(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site)
     {
+        // Without an input gradient, the backward stops at the first child that has parameters: the children before
+        // it have none to differentiate and nothing reads their input gradients, so their pullbacks never run.
+        var first = pass.InputGradient ? 0 : FirstWithParameters(parameters);
         var pullbacks = new Pullback[Layers.Length];
         var states = new TensorTree[Layers.Length];
         var y = x;
         for (var i = 0; i < Layers.Length; i++)
         {
             var segment = Segment(i);
-            var output = Layers[i].Run(y, parameters.Subtree(segment), state.Subtree(segment), pass.ForChild(i), ChildSite(site, i));
-            (y, pullbacks[i], states[i]) = (output.Output, output.Pullback, output.State.Prefix(segment));
+            var childPass = pass.ForChild(i, inputGradient: pass.InputGradient || i > first);
+            var output = Layers[i].Run(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i));
+            (y, states[i]) = (output.Output, output.State.Prefix(segment));
+            if (i >= first) pullbacks[i] = output.Pullback;
         }
         return new LayerOutput(y, TensorTree.Concat(states), dy =>
         {
-            var gradients = new TensorTree[Layers.Length];
-            for (var i = Layers.Length - 1; i >= 0; i--)
+            var gradients = new TensorTree[Layers.Length - first];
+            for (var i = Layers.Length - 1; i >= first; i--)
             {
                 var back = pullbacks[i](dy);
                 if (pass.SingleUse) pullbacks[i] = null!;
-                (dy, gradients[i]) = (back.Input, back.Gradients.Prefix(Segment(i)));
+                gradients[i - first] = back.Gradients.Prefix(Segment(i));
+                // Only the first child's pullback was told to leave out its input gradient, and the loop ends there.
+                if (i > first || pass.InputGradient) dy = back.Input;
             }
-            return new PullbackResult(dy, TensorTree.Concat(gradients));
+            var all = TensorTree.Concat(gradients);
+            return pass.InputGradient ? new PullbackResult(dy, all) : PullbackResult.ParametersOnly(all);
         });
+    }
+
+    private int FirstWithParameters(TensorTree parameters)
+    {
+        var i = 0;
+        while (i < Layers.Length && parameters.Subtree(Segment(i)).Count == 0) i++;
+        return i;
     }
 
     /// <inheritdoc />

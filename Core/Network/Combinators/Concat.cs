@@ -41,7 +41,7 @@ public sealed record Concat : Layer
     /// <inheritdoc />
     protected internal override LayerOutput Run(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site)
     {
-        var outputs = Branches.Select((b, i) => b.Run(x, parameters.Subtree(Segment(i)), state.Subtree(Segment(i)), pass.ForChild(i), ChildSite(site, i))).ToArray();
+        var outputs = Branches.Select((b, i) => b.Run(x, parameters.Subtree(Segment(i)), state.Subtree(Segment(i)), pass.ForChild(i, pass.InputGradient), ChildSite(site, i))).ToArray();
         var shapes = outputs.Select(o => o.Output.Shape).ToArray();
         var y = Ops.Concat.Forward(pass.Context, outputs.Select(o => o.Output).ToArray());
         // Only the branches' pullbacks are kept: their outputs are copied into y and are garbage after the forward.
@@ -55,8 +55,9 @@ public sealed record Concat : Layer
                 backs[i] = pullbacks[i](pieces[i]);
                 if (pass.SingleUse) pullbacks[i] = null!;
             }
-            var dx = backs.Skip(1).Aggregate(backs[0].Input, (acc, b) => Ops.Add.Forward(pass.Context, acc, b.Input));
-            return new PullbackResult(dx, TensorTree.Concat(backs.Select((b, i) => b.Gradients.Prefix(Segment(i)))));
+            // Every branch reads x: their input gradients are wanted, and summed, exactly when dx is.
+            return PullbackResult.For(pass, () => backs.Skip(1).Aggregate(backs[0].Input, (acc, b) => Ops.Add.Forward(pass.Context, acc, b.Input)),
+                TensorTree.Concat(backs.Select((b, i) => b.Gradients.Prefix(Segment(i)))));
         });
     }
 

@@ -70,8 +70,10 @@ public sealed record Residual(Layer Block, Layer? Shortcut = null, Layer? After 
     protected internal override LayerOutput Run(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site)
     {
         var shortcut = ShortcutFor(x.Shape, site);
-        var main = Block.Run(x, Without(parameters), Without(state), pass.ForChild(0), site);
-        var side = shortcut.Run(x, parameters.Subtree(ShortcutName), state.Subtree(ShortcutName), pass.ForChild(1), site.Child(ShortcutName));
+        // Both branches read x, so their input gradients are wanted exactly when the sum of them (dx) is; the layer
+        // after the sum always owes the branches their output gradient.
+        var main = Block.Run(x, Without(parameters), Without(state), pass.ForChild(0, pass.InputGradient), site);
+        var side = shortcut.Run(x, parameters.Subtree(ShortcutName), state.Subtree(ShortcutName), pass.ForChild(1, pass.InputGradient), site.Child(ShortcutName));
         var sum = Add.Forward(pass.Context, main.Output, side.Output, site.Path);
         var after = After?.Run(sum, parameters.Subtree(AfterName), state.Subtree(AfterName), pass.ForChild(2), site.Child(AfterName));
         var y = after?.Output ?? sum;
@@ -86,8 +88,8 @@ public sealed record Residual(Layer Block, Layer? Shortcut = null, Layer? After 
             if (pass.SingleUse) (mainBack, afterBack) = (null!, null);
             var b = sideBack(dy);
             if (pass.SingleUse) sideBack = null!;
-            var dx = Add.Forward(pass.Context, a.Input, b.Input, site.Path);
-            return new PullbackResult(dx, TensorTree.Concat([a.Gradients, b.Gradients.Prefix(ShortcutName), last?.Gradients.Prefix(AfterName) ?? TensorTree.Empty]));
+            var gradients = TensorTree.Concat([a.Gradients, b.Gradients.Prefix(ShortcutName), last?.Gradients.Prefix(AfterName) ?? TensorTree.Empty]);
+            return PullbackResult.For(pass, () => Add.Forward(pass.Context, a.Input, b.Input, site.Path), gradients);
         });
     }
 

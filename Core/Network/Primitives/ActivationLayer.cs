@@ -17,6 +17,6 @@ public sealed record ActivationLayer(Activation Activation) : Primitive
         var y = Activation.Forward(pass.Context, x);
         // ReLU's y > 0 exactly where x > 0, so its pullback keeps only y and x can be freed after the forward.
         var input = Activation.Op == Backends.UnaryOp.ReLU ? y : x;
-        return new(y, state, dy => new PullbackResult(Activation.Backward(pass.Context, input, y, dy), TensorTree.Empty));
+        return new(y, state, dy => PullbackResult.For(pass, () => Activation.Backward(pass.Context, input, y, dy), TensorTree.Empty));
     }
 }

@@ -22,7 +22,7 @@ public sealed record AdaptivePoolLayer(PerDim Size, bool Global = false) : Primi
     {
         var ctx = pass.Context;
         var y = Global ? GlobalAvgPool.Forward(ctx, x) : AdaptiveAvgPool.Forward(ctx, x, Size.Values);
-        return new(y, state, dy => new PullbackResult(
-            Global ? GlobalAvgPool.Backward(ctx, x.Shape, dy) : AdaptiveAvgPool.Backward(ctx, x.Shape, Size.Values, dy), TensorTree.Empty));
+        return new(y, state, dy => PullbackResult.For(pass,
+            () => Global ? GlobalAvgPool.Backward(ctx, x.Shape, dy) : AdaptiveAvgPool.Backward(ctx, x.Shape, Size.Values, dy), TensorTree.Empty));
     }
 }

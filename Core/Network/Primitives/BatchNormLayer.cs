@@ -42,8 +42,9 @@ public sealed record BatchNormLayer(float Momentum = BatchNorm.DefaultMomentum, 
         var saved = forward.Saved;
         return new(forward.Output, next, dy =>
         {
+            // The seam's batch-norm backward is one fused kernel that always writes dx; it is dropped when unwanted.
             var g = BatchNorm.Backward(pass.Context, saved, gamma, dy);
-            return new PullbackResult(g.Input, TensorTree.Of(("weight", g.Gamma), ("bias", g.Beta)));
+            return PullbackResult.For(pass, () => g.Input, TensorTree.Of(("weight", g.Gamma), ("bias", g.Beta)));
         });
     }
 }

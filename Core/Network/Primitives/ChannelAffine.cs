@@ -34,10 +34,9 @@ public sealed record ChannelAffine : Primitive
         var y = SeamCalls.PerAxis(ctx, BinaryOp.Add, g, SeamCalls.PerAxis(ctx, BinaryOp.Multiply, g, x, w), b);
         return new(y, state, dy =>
         {
-            var dx = SeamCalls.PerAxis(ctx, BinaryOp.Multiply, g, dy, w);
             var dw = SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, g, SeamCalls.Binary(ctx, BinaryOp.Multiply, dy, x));
             var db = SeamCalls.ReducePerAxis(ctx, ReduceOp.Sum, g, dy);
-            return new PullbackResult(dx, TensorTree.Of(("weight", dw), ("bias", db)));
+            return PullbackResult.For(pass, () => SeamCalls.PerAxis(ctx, BinaryOp.Multiply, g, dy, w), TensorTree.Of(("weight", dw), ("bias", db)));
         });
     }
 }

@@ -41,13 +41,13 @@ public sealed record ChannelSelect : Primitive
         var y = new Tensor(output, backend.Allocate(output.Count));
         for (var j = 0; j < Channels.Length; j++)
             backend.Copy(new CopyGeometry(x.Shape[0], plane, Channels[j] * plane, x.Shape[1] * plane, j * plane, Channels.Length * plane), x.Storage, y.Storage);
-        return new(y, state, dy =>
+        return new(y, state, dy => PullbackResult.For(pass, () =>
         {
             var dx = new Tensor(x.Shape, backend.Allocate(x.Count));
             for (var j = 0; j < Channels.Length; j++)
                 backend.Copy(new CopyGeometry(x.Shape[0], plane, j * plane, Channels.Length * plane, Channels[j] * plane, x.Shape[1] * plane), dy.Storage, dx.Storage);
-            return new PullbackResult(dx, TensorTree.Empty);
-        });
+            return dx;
+        }, TensorTree.Empty));
     }
 
     /// <inheritdoc />

@@ -75,8 +75,13 @@ public sealed record ConvLayer(int Filters, PerDim Kernel, PerDim Stride, Paddin
         var y = Conv.Forward(pass.Context, spec, x, w, b);
         return new(y, state, dy =>
         {
+            if (!pass.InputGradient)
+            {
+                var p = Conv.ParameterGradients(pass.Context, spec, x, w, b, dy);
+                return PullbackResult.ParametersOnly(WeightAndBias(p.Weight, p.Bias));
+            }
             var g = Conv.Backward(pass.Context, spec, x, w, b, dy);
-            return new PullbackResult(g.Input, g.Bias is null ? TensorTree.Of(("weight", g.Weight)) : TensorTree.Of(("weight", g.Weight), ("bias", g.Bias)));
+            return new PullbackResult(g.Input, WeightAndBias(g.Weight, g.Bias));
         });
     }
 }

@@ -61,8 +61,13 @@ public sealed record ConvTransposeLayer(int Filters, PerDim Kernel, PerDim Strid
         var y = ConvTranspose.Forward(pass.Context, spec, x, w, b);
         return new(y, state, dy =>
         {
+            if (!pass.InputGradient)
+            {
+                var p = ConvTranspose.ParameterGradients(pass.Context, spec, x, w, b, dy);
+                return PullbackResult.ParametersOnly(WeightAndBias(p.Weight, p.Bias));
+            }
             var g = ConvTranspose.Backward(pass.Context, spec, x, w, b, dy);
-            return new PullbackResult(g.Input, g.Bias is null ? TensorTree.Of(("weight", g.Weight)) : TensorTree.Of(("weight", g.Weight), ("bias", g.Bias)));
+            return new PullbackResult(g.Input, WeightAndBias(g.Weight, g.Bias));
         });
     }
 }

@@ -39,8 +39,13 @@ public sealed record DenseLayer(int Units, bool Bias = true) : Primitive
         var y = Ops.Dense.Forward(pass.Context, x, w, b);
         return new(y, state, dy =>
         {
+            if (!pass.InputGradient)
+            {
+                var p = Ops.Dense.ParameterGradients(pass.Context, x, w, dy, b is not null);
+                return PullbackResult.ParametersOnly(WeightAndBias(p.Weight, p.Bias));
+            }
             var g = Ops.Dense.Backward(pass.Context, x, w, dy, b is not null);
-            return new PullbackResult(g.Input, g.Bias is null ? TensorTree.Of(("weight", g.Weight)) : TensorTree.Of(("weight", g.Weight), ("bias", g.Bias)));
+            return new PullbackResult(g.Input, WeightAndBias(g.Weight, g.Bias));
         });
     }
 }

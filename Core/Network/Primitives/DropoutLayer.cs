@@ -20,6 +20,6 @@ public sealed record DropoutLayer(float P) : Primitive
     protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass)
     {
         var forward = Ops.Dropout.Forward(pass.Context, x, P, pass.Key, pass.Training);
-        return new(forward.Output, state, dy => new PullbackResult(Ops.Dropout.Backward(pass.Context, forward, dy), TensorTree.Empty));
+        return new(forward.Output, state, dy => PullbackResult.For(pass, () => Ops.Dropout.Backward(pass.Context, forward, dy), TensorTree.Empty));
     }
 }

@@ -12,5 +12,5 @@ public sealed record FlattenLayer : Primitive
     /// <inheritdoc />
     protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass) =>
         new(Ops.Flatten.Forward(pass.Context, x), state,
-            dy => new PullbackResult(Ops.Flatten.Backward(pass.Context, x.Shape, dy), TensorTree.Empty));
+            dy => PullbackResult.For(pass, () => Ops.Flatten.Backward(pass.Context, x.Shape, dy), TensorTree.Empty));
 }

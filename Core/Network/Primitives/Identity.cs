@@ -11,5 +11,5 @@ public sealed record Identity : Primitive
 
     /// <inheritdoc />
     protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass) =>
-        new(x, state, dy => new PullbackResult(dy, TensorTree.Empty));
+        new(x, state, dy => PullbackResult.For(pass, () => dy, TensorTree.Empty));
 }

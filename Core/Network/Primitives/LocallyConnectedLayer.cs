@@ -60,8 +60,13 @@ public sealed record LocallyConnectedLayer(int Filters, PerDim Kernel, PerDim St
         var y = LocallyConnected2d.Forward(pass.Context, spec, x, w, b);
         return new(y, state, dy =>
         {
+            if (!pass.InputGradient)
+            {
+                var p = LocallyConnected2d.ParameterGradients(pass.Context, spec, x, w, dy);
+                return PullbackResult.ParametersOnly(WeightAndBias(p.Weight, p.Bias));
+            }
             var g = LocallyConnected2d.Backward(pass.Context, spec, x, w, dy);
-            return new PullbackResult(g.Input, g.Bias is null ? TensorTree.Of(("weight", g.Weight)) : TensorTree.Of(("weight", g.Weight), ("bias", g.Bias)));
+            return new PullbackResult(g.Input, WeightAndBias(g.Weight, g.Bias));
         });
     }
 }

@@ -63,9 +63,9 @@ public sealed record PoolLayer(PoolType Type, PerDim Kernel, PerDim? Stride = nu
         if (Type == PoolType.Max)
         {
             var forward = MaxPool.Forward(pass.Context, x, spec);
-            return new(forward.Output, state, dy => new PullbackResult(MaxPool.Backward(pass.Context, forward, dy), TensorTree.Empty));
+            return new(forward.Output, state, dy => PullbackResult.For(pass, () => MaxPool.Backward(pass.Context, forward, dy), TensorTree.Empty));
         }
         var y = AvgPool.Forward(pass.Context, x, spec);
-        return new(y, state, dy => new PullbackResult(AvgPool.Backward(pass.Context, x.Shape, spec, dy), TensorTree.Empty));
+        return new(y, state, dy => PullbackResult.For(pass, () => AvgPool.Backward(pass.Context, x.Shape, spec, dy), TensorTree.Empty));
     }
 }

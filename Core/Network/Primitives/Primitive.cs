@@ -71,6 +71,10 @@ public abstract record Primitive : Layer
         return output;
     }
 
+    /// <summary>The gradient tree of a layer with a <c>weight</c> and an optional <c>bias</c>.</summary>
+    protected static TensorTree WeightAndBias(Tensor weight, Tensor? bias) =>
+        bias is null ? TensorTree.Of(("weight", weight)) : TensorTree.Of(("weight", weight), ("bias", bias));
+
     private static TensorTree Build(IReadOnlyList<ParameterSpec> specs, Key key) =>
         specs.Count == 0 ? TensorTree.Empty
             : TensorTree.Of(specs.Select((s, j) => new TensorLeaf(s.Name, s.Initialize(s.Shape, key.Split(j)))));

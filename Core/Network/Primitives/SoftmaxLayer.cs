@@ -16,7 +16,7 @@ public sealed record SoftmaxLayer(bool Log = false) : Primitive
     {
         var ctx = pass.Context;
         var y = Log ? Ops.LogSoftmax.Forward(ctx, x, 1) : Ops.Softmax.Forward(ctx, x, 1);
-        return new(y, state, dy => new PullbackResult(
-            Log ? Ops.LogSoftmax.Backward(ctx, y, dy, 1) : Ops.Softmax.Backward(ctx, y, dy, 1), TensorTree.Empty));
+        return new(y, state, dy => PullbackResult.For(pass,
+            () => Log ? Ops.LogSoftmax.Backward(ctx, y, dy, 1) : Ops.Softmax.Backward(ctx, y, dy, 1), TensorTree.Empty));
     }
 }
