@@ -65,9 +65,17 @@ public sealed record Chain : Layer
         {
             var segment = Segment(i);
             var childPass = pass.ForChild(i, inputGradient: pass.InputGradient || i > first);
-            var output = Layers[i].Run(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i));
+            // A batch norm runs the ReLU after it in the same pass; the ReLU's place in the backward passes dy on.
+            var fused = Layers[i] is BatchNormLayer && i + 1 < Layers.Length && BatchNormLayer.FusesWith(Layers[i + 1]);
+            var output = fused
+                ? ((BatchNormLayer)Layers[i]).RunWithReLU(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i))
+                : Layers[i].Run(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i));
             (y, states[i]) = (output.Output, output.State.Prefix(segment));
             if (i >= first) pullbacks[i] = output.Pullback;
+            if (!fused) continue;
+            i++;
+            states[i] = state.Subtree(Segment(i)).Prefix(Segment(i));
+            if (i >= first) pullbacks[i] = dy => new PullbackResult(dy, TensorTree.Empty);
         }
         return new LayerOutput(y, TensorTree.Concat(states), dy =>
         {

@@ -33,17 +33,32 @@ public sealed record BatchNormLayer(float Momentum = BatchNorm.DefaultMomentum, 
     public override long MultAdds(Shape input, Shape output) => 2L * input.WithoutBatch().Count;
 
     /// <inheritdoc />
-    protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass)
+    protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass) =>
+        Apply(x, parameters, state, pass, relu: false);
+
+    /// <summary>True when <paramref name="next"/> is a plain ReLU, which a chain then runs inside this layer.</summary>
+    internal static bool FusesWith(Layer next) => next is ActivationLayer { Activation.Op: Backends.UnaryOp.ReLU };
+
+    /// <summary>
+    /// This layer and the ReLU after it in one pass (<see cref="BatchNorm.ForwardReLU"/>): the output, the state and
+    /// the gradients are the two layers' bits, without the batch norm's output as a tensor of its own.
+    /// </summary>
+    internal LayerOutput RunWithReLU(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site) =>
+        site.Locate(Description, () => Apply(x, parameters, state, pass, relu: true));
+
+    private LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass, bool relu)
     {
         var gamma = parameters["weight"];
         var running = new BatchNormState(state["running_mean"], state["running_var"]);
-        var forward = BatchNorm.Forward(pass.Context, x, gamma, parameters["bias"], running, pass.Training, Momentum, Eps);
+        var forward = relu
+            ? BatchNorm.ForwardReLU(pass.Context, x, gamma, parameters["bias"], running, pass.Training, Momentum, Eps)
+            : BatchNorm.Forward(pass.Context, x, gamma, parameters["bias"], running, pass.Training, Momentum, Eps);
         var next = pass.Training ? TensorTree.Of(("running_mean", forward.State.RunningMean), ("running_var", forward.State.RunningVar)) : state;
-        var saved = forward.Saved;
+        var (saved, output) = (forward.Saved, relu ? forward.Output : null);
         return new(forward.Output, next, dy =>
         {
             // The seam's batch-norm backward is one fused kernel that always writes dx; it is dropped when unwanted.
-            var g = BatchNorm.Backward(pass.Context, saved, gamma, dy);
+            var g = output is null ? BatchNorm.Backward(pass.Context, saved, gamma, dy) : BatchNorm.BackwardReLU(pass.Context, saved, output, gamma, dy);
             return PullbackResult.For(pass, () => g.Input, TensorTree.Of(("weight", g.Gamma), ("bias", g.Beta)));
         });
     }
