@@ -51,3 +51,25 @@ public class GemmBenchmarks
     [Benchmark]
     public void Gemm() => _work.Run();
 }
+
+/// <summary>Activations forward and backward, softmax forward and backward along dim 1, and a max along dim 1, on the Cpu backend with every core.</summary>
+public class ElementwiseBenchmarks
+{
+    private ElementwiseWorkload _work = null!;
+
+    /// <summary>"OP DIMS", as the serve line <c>ew OP DIMS</c>.</summary>
+    [Params("sigmoid 128x64x32x32", "tanh 128x64x32x32", "softmax 128x1000", "logsoftmax 128x1000", "softmax 32x64x32x32", "max 128x64x32x32")]
+    public string Case { get; set; } = "";
+
+    /// <summary>Builds the buffers outside the measured region.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var p = Case.Split(' ');
+        _work = new ElementwiseWorkload(ExecutionContext.Cpu().Backend, p[0], p[1]);
+    }
+
+    /// <summary>One pass.</summary>
+    [Benchmark]
+    public void Run() => _work.Run();
+}

@@ -76,3 +76,50 @@ public sealed class GemmWorkload(IBackend backend, int m, int k, int n)
     /// <summary>One multiplication.</summary>
     public void Run() => backend.Gemm(new GemmGeometry(m, n, k), _a, _b, _c);
 }
+
+/// <summary>
+/// An activation, softmax or maximum over an N×C(×H×W) tensor on one backend, named like the serve line
+/// <c>ew OP DIMS</c> (OP: sigmoid, tanh, softmax, logsoftmax, max; DIMS like 128x64x32x32). Activations and softmax
+/// run forward and backward, as in a training step; softmax and max work along dim 1 (the classes of N×C, the
+/// channels of every position of N×C×H×W).
+/// </summary>
+public sealed class ElementwiseWorkload
+{
+    private readonly IBackend _backend;
+    private readonly string _op;
+    private readonly AxisGeometry _g;
+    private readonly TensorStorage _x, _dy, _y, _dx, _max;
+
+    /// <summary>Allocates and fills the buffers of <paramref name="op"/> over <paramref name="dims"/>.</summary>
+    public ElementwiseWorkload(IBackend backend, string op, string dims)
+    {
+        var d = dims.Split('x').Select(int.Parse).ToArray();
+        if (d.Length < 2 || op is not ("sigmoid" or "tanh" or "softmax" or "logsoftmax" or "max"))
+            throw new ArgumentException($"ew: unknown operation '{op}' or dims '{dims}' (need N×C at least)");
+        (_backend, _op) = (backend, op);
+        _g = new AxisGeometry(d[0], d[1], d.Skip(2).Aggregate(1, (a, b) => a * b));
+        _x = Tensor.Uniform(Shape.Of(_g.Length), Key.FromSeed(7), -4f, 4f).Storage;
+        _dy = Tensor.Uniform(Shape.Of(_g.Length), Key.FromSeed(8), -1f, 1f).Storage;
+        (_y, _dx, _max) = (backend.Allocate(_g.Length), backend.Allocate(_g.Length), backend.Allocate(_g.Outer * _g.Inner));
+    }
+
+    /// <summary>One forward (and backward) pass.</summary>
+    public void Run()
+    {
+        switch (_op)
+        {
+            case "sigmoid" or "tanh":
+                var op = _op == "sigmoid" ? UnaryOp.Sigmoid : UnaryOp.Tanh;
+                _backend.Unary(op, 0f, _x, _y);
+                _backend.UnaryBackward(op, 0f, _x, _y, _dy, _dx);
+                break;
+            case "max":
+                _backend.Reduce(ReduceOp.Max, _g, _x, false, _max);
+                break;
+            default:
+                _backend.Softmax(_g, _op == "logsoftmax", _x, _y);
+                _backend.SoftmaxBackward(_g, _op == "logsoftmax", _y, _dy, _dx);
+                break;
+        }
+    }
+}

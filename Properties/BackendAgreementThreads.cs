@@ -73,4 +73,46 @@ public class BackendAgreementThreads
             var (a, b) = (Store(Values(m * k, m)), Store(Values(k * n, n)));
             return AllIdentical($"gemm {g}", Each(be => { var c = be.Allocate(m * n); be.Gemm(g, a, b, c); return Read(c); }));
         }).Check(Seeded(40, 102));
+
+    // Element-wise maps cut at 32K elements, softmax and reductions at about 64K per chunk (or per 256 columns):
+    // these sizes give several chunks, a ragged last one, and strided axes with partial column blocks.
+    private static Gen<(int Outer, int Axis, int Inner, long Seed)> Spread() =>
+        from outer in Gen.Choose(1, 40)
+        from axis in Gen.Choose(1, 300)
+        from inner in Gen.OneOf(Gen.Constant(1), Gen.Choose(2, 700))
+        from seed in Gen.Choose(0, 1_000_000)
+        where (long)outer * axis * inner <= 400_000
+        select (outer, axis, inner, (long)seed);
+
+    [Fact]
+    [Trait("Law", "ThreadIndependence")]
+    public void Elementwise_softmax_and_reductions_give_identical_bits_for_1_2_and_3_threads() =>
+        Prop.ForAll(Spread().ToArbitrary(), Gen.Elements(UnaryOp.Exp, UnaryOp.Log, UnaryOp.Sigmoid, UnaryOp.Tanh, UnaryOp.ReLU).ToArbitrary(),
+            Gen.Elements(false, true).ToArbitrary(), (c, op, log) =>
+            {
+                var g = new AxisGeometry(c.Outer, c.Axis, c.Inner);
+                var (x, dy) = (Store(Extreme(g.Length, c.Seed)), Store(Values(g.Length, c.Seed + 1)));
+                var unary = Each(be =>
+                {
+                    var (y, dx) = (be.Allocate(g.Length), be.Allocate(g.Length));
+                    be.Unary(op, 0.3f, x, y);
+                    be.UnaryBackward(op, 0.3f, x, y, dy, dx);
+                    return [.. Read(y), .. Read(dx)];
+                });
+                var softmax = Each(be =>
+                {
+                    var (y, dx) = (be.Allocate(g.Length), be.Allocate(g.Length));
+                    be.Softmax(g, log, x, y);
+                    be.SoftmaxBackward(g, log, y, dy, dx);
+                    return [.. Read(y), .. Read(dx)];
+                });
+                var max = Each(be =>
+                {
+                    var (y, k) = (be.Allocate(g.Outer * g.Inner), be.Allocate(g.Axis));
+                    be.Reduce(ReduceOp.Max, g, x, false, y);
+                    be.Reduce(ReduceOp.Max, g, x, true, k);
+                    return [.. Read(y), .. Read(k)];
+                });
+                return AllIdentical($"{op} {g}", unary) && AllIdentical($"softmax log={log} {g}", softmax) && AllIdentical($"max {g}", max);
+            }).Check(Seeded(40, 110));
 }

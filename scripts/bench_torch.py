@@ -28,6 +28,9 @@ CONV = [  # name, N, C, H, W, C_out, k, stride, pad, groups: the order of Benchm
     ("depthwise 128x64x32x32 k3 g64", 128, 64, 32, 32, 64, 3, 1, 1, 64),
 ]
 RESNET = "resnet18 128"  # ResNet-18 (CIFAR) train step at batch 128: seconds per step, so few runs
+# Activations and softmax forward+backward, a max, all along dim 1: the element-wise kernels (`ew OP DIMS`).
+ELEMENTWISE = ["sigmoid 128x64x32x32", "tanh 128x64x32x32", "softmax 128x1000", "logsoftmax 128x1000",
+               "softmax 32x64x32x32", "max 128x64x32x32"]
 GEMM = [(256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 576, 1024), (64, 576, 131072)]
 # The conv-shaped GEMM is CONV[3]'s forward: W (64×576) times its im2col matrix (576×131072). Our conv packs that
 # matrix straight from the padded input; the BLAS route has to build it first, so a row times numpy doing both.
@@ -174,6 +177,16 @@ def torch_workloads(torch):
         opt.zero_grad(set_to_none=True)
         F.cross_entropy(net(images), labels).backward()
         opt.step()
+    for case in ELEMENTWISE:
+        op, dims = case.split()
+        x = (torch.rand(*map(int, dims.split("x"))) * 8 - 4).requires_grad_(op != "max")
+        f = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "softmax": lambda t: F.softmax(t, 1),
+             "logsoftmax": lambda t: F.log_softmax(t, 1), "max": lambda t: torch.amax(t, 1)}[op]
+        if op == "max":
+            work["ew " + case] = lambda f=f, x=x: f(x)
+        else:
+            dy = torch.rand_like(x) * 2 - 1
+            work["ew " + case] = lambda f=f, x=x, dy=dy: torch.autograd.grad(f(x), [x], dy)
     work["lenet 64"] = lenet_step
     work[RESNET] = resnet_step(torch, 128)
     try:
@@ -214,6 +227,7 @@ def main():
         torch.set_num_threads(args.threads)
     lines = [f"conv {i} {m}" for i in range(len(CONV)) for m in ("fwd", "fb")]
     lines += [f"gemm {m} {k} {n}" for m, k, n in GEMM if not (args.quick and m * k * n > 1024 ** 3)]
+    lines += ["ew " + case for case in ELEMENTWISE]
     lines += ["lenet 64"]
     if QUICK_RESNET or not args.quick:
         lines += [RESNET]
@@ -260,6 +274,9 @@ def label(line):
         return f"{CONV[int(parts[1])][0]} {'f+b' if parts[2] == 'fb' else 'fwd'}"
     if parts[0] == "gemm":
         return f"sgemm {parts[1]}x{parts[2]}x{parts[3]}"
+    if parts[0] == "ew":
+        op, dims = parts[1], parts[2]
+        return f"{op} {dims} {'fwd' if op == 'max' else 'f+b'} (dim 1)"
     if parts[0] == "resnet18":
         return f"ResNet-18 (CIFAR) train step, batch {parts[1]}"
     return f"LeNet-5 train step, batch {parts[1]}"

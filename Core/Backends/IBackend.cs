@@ -28,7 +28,8 @@ public interface IBackend
     /// <summary>An index buffer (max-pool argmax) of <paramref name="length"/> entries.</summary>
     IndexStorage AllocateIndices(int length);
 
-    /// <summary>y = x ⋆ w (+ bias per output channel): grouped, strided, dilated cross-correlation.</summary>
+    /// <summary>y = x ⋆ w (+ bias per output channel): grouped, strided, dilated cross-correlation. Like every conv
+    /// entry it writes each element of its outputs, which may therefore come from <see cref="AllocateUninitialized"/>.</summary>
     void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y);
 
     /// <summary>dx = full correlation of dy (dilated by the stride) with the flipped kernel: the input gradient.</summary>

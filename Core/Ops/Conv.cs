@@ -24,7 +24,7 @@ public static class Conv
     public static Tensor Forward(ExecutionContext ctx, ConvSpec spec, Tensor x, Tensor w, Tensor? b = null, string? layer = null)
     {
         var plan = Check(spec, x, w, b, layer);
-        var y = ctx.Backend.Allocate(plan.OutputShape.Count);
+        var y = ctx.Backend.AllocateUninitialized(plan.OutputShape.Count);
         ctx.Backend.ConvForward(plan.Geometry, Padded(ctx, plan, x), w.Storage, b?.Storage, y);
         return new Tensor(plan.OutputShape, y);
     }
@@ -41,12 +41,12 @@ public static class Conv
         var g = plan.Geometry;
         var backend = ctx.Backend;
 
-        var dxPadded = backend.Allocate(g.InputLength);
+        var dxPadded = backend.AllocateUninitialized(g.InputLength);
         backend.ConvBackwardData(g, dy.Storage, w.Storage, dxPadded);
         var dx = plan.Pad is { } pad ? Pad.ApplyBackward(ctx, pad, plan.PaddingMode, dxPadded) : dxPadded;
 
-        var dw = backend.Allocate(g.WeightLength);
-        var db = b is null ? null : backend.Allocate(g.OutChannels);
+        var dw = backend.AllocateUninitialized(g.WeightLength);
+        var db = b is null ? null : backend.AllocateUninitialized(g.OutChannels);
         backend.ConvBackwardFilter(g, Padded(ctx, plan, x), dy.Storage, dw, db);
 
         return new ConvGradients(new Tensor(x.Shape, dx), new Tensor(w.Shape, dw), db is null ? null : new Tensor(b!.Shape, db));
@@ -61,8 +61,8 @@ public static class Conv
         var plan = Check(spec, x, w, b, layer);
         CheckUpstream(plan.Where, dy, plan.OutputShape);
         var g = plan.Geometry;
-        var dw = ctx.Backend.Allocate(g.WeightLength);
-        var db = b is null ? null : ctx.Backend.Allocate(g.OutChannels);
+        var dw = ctx.Backend.AllocateUninitialized(g.WeightLength);
+        var db = b is null ? null : ctx.Backend.AllocateUninitialized(g.OutChannels);
         ctx.Backend.ConvBackwardFilter(g, Padded(ctx, plan, x), dy.Storage, dw, db);
         return new ConvParameterGradients(new Tensor(w.Shape, dw), db is null ? null : new Tensor(b!.Shape, db));
     }

@@ -20,7 +20,7 @@ public static class ConvTranspose
     {
         var plan = Check(spec, x, w, b, layer);
         var g = plan.Underlying;
-        var y = ctx.Backend.Allocate(g.InputLength);
+        var y = ctx.Backend.AllocateUninitialized(g.InputLength);
         ctx.Backend.ConvBackwardData(g, x.Storage, w.Storage, y);
         return new Tensor(plan.OutputShape, b is null ? y : AddBias(ctx, g, y, b.Storage));
     }
@@ -33,7 +33,7 @@ public static class ConvTranspose
         var g = plan.Underlying;
         var backend = ctx.Backend;
 
-        var dx = backend.Allocate(g.OutputLength);
+        var dx = backend.AllocateUninitialized(g.OutputLength);
         backend.ConvForward(g, dy.Storage, w.Storage, null, dx);
         var p = WeightAndBias(ctx, g, x, w, b, dy);
         return new ConvGradients(new Tensor(x.Shape, dx), p.Weight, p.Bias);
@@ -49,7 +49,7 @@ public static class ConvTranspose
 
     private static ConvParameterGradients WeightAndBias(ExecutionContext ctx, in ConvGeometry g, Tensor x, Tensor w, Tensor? b, Tensor dy)
     {
-        var dw = ctx.Backend.Allocate(g.WeightLength);
+        var dw = ctx.Backend.AllocateUninitialized(g.WeightLength);
         ctx.Backend.ConvBackwardFilter(g, dy.Storage, x.Storage, dw, null);
         var db = b is null ? null : new Tensor(b.Shape, BiasGradient(ctx, g, dy.Storage));
         return new ConvParameterGradients(new Tensor(w.Shape, dw), db);
@@ -68,14 +68,14 @@ public static class ConvTranspose
 
     private static TensorStorage AddBias(ExecutionContext ctx, in ConvGeometry g, TensorStorage y, TensorStorage bias)
     {
-        var biased = ctx.Backend.Allocate(g.InputLength);
+        var biased = ctx.Backend.AllocateUninitialized(g.InputLength);
         ctx.Backend.Binary(BinaryOp.Add, Channels(g), y, bias, bPerAxis: true, biased);
         return biased;
     }
 
     private static TensorStorage BiasGradient(ExecutionContext ctx, in ConvGeometry g, TensorStorage dy)
     {
-        var db = ctx.Backend.Allocate(g.InChannels);
+        var db = ctx.Backend.AllocateUninitialized(g.InChannels);
         ctx.Backend.Reduce(ReduceOp.Sum, Channels(g), dy, keepAxis: true, db);
         return db;
     }

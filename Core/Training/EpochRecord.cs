@@ -13,6 +13,8 @@ namespace Functional.Training;
 /// <param name="LearningRate">The rate of the epoch's last step.</param>
 /// <param name="Seconds">Wall time of the epoch's training steps (evaluation excluded).</param>
 /// <param name="ImagesPerSecond">Training samples per second over those steps.</param>
+/// <param name="Gen2Collections">Full (generation-2) garbage collections during those steps, process-wide: a step's
+/// tensors are garbage once it ends, and a rising count is the first sign that they outlive it.</param>
 public sealed record EpochRecord(
     int Epoch, long Steps, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
-    double LearningRate, double Seconds, double ImagesPerSecond);
+    double LearningRate, double Seconds, double ImagesPerSecond, int Gen2Collections);

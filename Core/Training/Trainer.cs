@@ -38,6 +38,7 @@ public static class Trainer
         {
             observer?.EpochStarted(epoch, options.Epochs, train.BatchCount);
             var clock = Stopwatch.StartNew();
+            var gen2 = GC.CollectionCount(2);
             double lossSum = 0, lr = 0;
             long correct = 0, seen = 0;
             var batchIndex = 0;
@@ -68,13 +69,15 @@ public static class Trainer
                         epoch, options.Epochs, batchIndex, train.BatchCount, report.Loss, report.Accuracy, report.ImagesPerSecond, lr);
             }
             clock.Stop();
+            gen2 = GC.CollectionCount(2) - gen2;
 
             var evaluation = Evaluate(model, test, loss);
             var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
-                evaluation.Loss, evaluation.Accuracy, lr, clock.Elapsed.TotalSeconds, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+                evaluation.Loss, evaluation.Accuracy, lr, clock.Elapsed.TotalSeconds, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), gen2);
             history.Add(record);
-            logger.LogInformation("Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4}, accuracy {TrainAccuracy:F4}; test loss {TestLoss:F4}, accuracy {TestAccuracy:F4}; {ImagesPerSecond:F0} images/s, lr {LearningRate:G4}, {Seconds:F1} s",
-                epoch, options.Epochs, record.TrainLoss, record.TrainAccuracy, record.TestLoss, record.TestAccuracy, record.ImagesPerSecond, lr, record.Seconds);
+            logger.LogInformation("Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4}, accuracy {TrainAccuracy:F4}; test loss {TestLoss:F4}, accuracy {TestAccuracy:F4}; {ImagesPerSecond:F0} images/s, lr {LearningRate:G4}, {Seconds:F1} s, {Gen2Collections} gen-2 GCs",
+                epoch, options.Epochs, record.TrainLoss, record.TrainAccuracy, record.TestLoss, record.TestAccuracy, record.ImagesPerSecond, lr, record.Seconds,
+                record.Gen2Collections);
             observer?.EpochFinished([.. history], model);   // a copy: observers may keep it while the run goes on
 
             if (options.EarlyStopping is not { } stop) continue;

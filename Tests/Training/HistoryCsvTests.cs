@@ -8,7 +8,7 @@ namespace Functional.Tests.Training;
 
 public class HistoryCsvTests
 {
-    private static readonly EpochRecord First = new(1, 938, 0.5123456789, 0.81, 0.45, 0.8412, 0.001, 12.3456, 4859.87);
+    private static readonly EpochRecord First = new(1, 938, 0.5123456789, 0.81, 0.45, 0.8412, 0.001, 12.3456, 4859.87, 3);
     private static readonly EpochRecord Second = First with { Epoch = 2, Steps = 1876, TestAccuracy = 0.87 };
 
     [Fact]
@@ -26,7 +26,7 @@ public class HistoryCsvTests
             artifact.AfterEpoch(new RunSnapshot(dir, 2, 2, [First, Second], model, test, Normalization.Unit(1)));
             var lines = File.ReadAllLines(path);
             Assert.Equal(HistoryCsv.Header, lines[0]);
-            Assert.Equal("1,938,0.5123457,0.81,0.45,0.8412,0.001,12.346,4859.9", lines[1]);
+            Assert.Equal("1,938,0.5123457,0.81,0.45,0.8412,0.001,12.346,4859.9,3", lines[1]);
             Assert.StartsWith("2,1876,", lines[2]);
             Assert.Contains(",0.87,", lines[2]);
             Assert.Equal(lines[0].Split(',').Length, lines[2].Split(',').Length);

@@ -49,7 +49,8 @@ public class TrainerTests
     {
         var (train, test) = Loaders(64);
         FitResult Run() => Trainer.Fit(SmallNet(), Optimizer.Sgd(0.05, momentum: 0.9), train, test, new FitOptions(Epochs: 1, Seed: 9));
-        Assert.Equal(Run().History[0] with { Seconds = 0, ImagesPerSecond = 0 }, Run().History[0] with { Seconds = 0, ImagesPerSecond = 0 });
+        Assert.Equal(Run().History[0] with { Seconds = 0, ImagesPerSecond = 0, Gen2Collections = 0 },
+            Run().History[0] with { Seconds = 0, ImagesPerSecond = 0, Gen2Collections = 0 });
     }
 
     [Fact]
@@ -109,6 +110,23 @@ public class TrainerTests
             g[^1] = float.NaN;
             return result with { Gradient = Tensor.FromArray(result.Gradient.Shape, g) };
         }
+    }
+
+    [Fact]
+    public void Each_epoch_counts_the_full_garbage_collections_during_its_steps()
+    {
+        var (train, test) = Loaders(96);
+        var result = Trainer.Fit(SmallNet(), Optimizer.Sgd(0.05), train, test, new FitOptions(Epochs: 2, Seed: 4), observer: new Collector());
+        // The observer forces one full collection after every step; other tests running meanwhile can only add.
+        Assert.All(result.History, r => Assert.True(r.Gen2Collections >= train.BatchCount,
+            $"epoch {r.Epoch}: {r.Gen2Collections} gen-2 collections counted, {train.BatchCount} forced"));
+    }
+
+    private sealed class Collector : ITrainingObserver
+    {
+        public void EpochStarted(int epoch, int epochs, int steps) { }
+        public void StepFinished(StepReport report) => GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        public void EpochFinished(IReadOnlyList<EpochRecord> history, Model model) { }
     }
 
     private sealed class Recorder : ITrainingObserver

@@ -15,7 +15,7 @@ internal static unsafe class ConvFused
     public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial)
     {
         var (n0, count, grp, rows, positions) = ConvGemm.Item(g, item);
-        var (m, cols, cin, e) = (g.OutPerGroup, count * positions, g.InPerGroup, PaddedInput.Extent(g).Product);
+        var (m, cols, cin, e) = (g.OutPerGroup, count * positions, g.InPerGroup, PaddedInput.PlaneLength(g));
         var padded = Scratch.Rent(count * cin * e + (count == 1 ? 0 : m * cols));
         var offsets = ArrayPool<int>.Shared.Rent(cols + rows);
         try
@@ -90,7 +90,7 @@ internal static unsafe class ConvFused
     public static void FilterChunk(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw, int first, int count, bool serial)
     {
         var (rows, positions, m, cin) = (g.InPerGroup * g.Kernel.Product, g.Output.Product, g.OutPerGroup, g.InPerGroup);
-        var (cols, e) = (count * positions, PaddedInput.Extent(g).Product);
+        var (cols, e) = (count * positions, PaddedInput.PlaneLength(g));
         var padded = Scratch.Rent(count * g.InChannels * e + (count == 1 ? 0 : m * cols));
         var offsets = ArrayPool<int>.Shared.Rent(cols + rows);
         try

@@ -148,8 +148,8 @@ internal static unsafe class ConvGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterChunk(WorkerPool pool, in ConvGeometry g, float* x, float* dy, float* dw, int first, int count, bool serial)
     {
-        // colᵀ packs eight positions per vector only where they are neighbouring inputs: unit stride along W.
-        if (PaddedInput.Applies(g) && g.Stride.W == 1 && !IsPointwise(g))
+        // colᵀ packs eight positions per vector only where they are neighbouring floats of the padded copy.
+        if (PaddedInput.Applies(g) && PaddedInput.Contiguous(g) && !IsPointwise(g))
         {
             ConvFused.FilterChunk(pool, g, x, dy, dw, first, count, serial);
             return;

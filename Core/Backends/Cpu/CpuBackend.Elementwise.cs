@@ -14,7 +14,8 @@ public sealed partial class CpuBackend
             var (ax, ay) = ((nint)px, (nint)py);
             ForRange(xs.Length, (start, count) =>
             {
-                if (!VectorKernels.Unary(op, alpha, (float*)ax + start, (float*)ay + start, count))
+                if (!VectorKernels.Unary(op, alpha, (float*)ax + start, (float*)ay + start, count)
+                    && !VectorMaps.Unary(op, (float*)ax + start, (float*)ay + start, count))
                     ElementwiseKernels.Unary<float>(op, alpha, xs.AsSpan(start, count), ys.AsSpan(start, count));
             });
         }
@@ -27,15 +28,11 @@ public sealed partial class CpuBackend
         CheckLength("UnaryBackward", "x", xs.Length, dys.Length);
         CheckLength("UnaryBackward", "y", ys.Length, dys.Length);
         CheckLength("UnaryBackward", "dx", dxs.Length, dys.Length);
-        fixed (float* px = xs, pdy = dys, pdx = dxs)
+        fixed (float* px = xs, py = ys, pdy = dys, pdx = dxs)
         {
-            var (ax, ady, adx) = ((nint)px, (nint)pdy, (nint)pdx);
+            var (ax, ay, ady, adx) = ((nint)px, (nint)py, (nint)pdy, (nint)pdx);
             ForRange(dys.Length, (start, count) =>
-            {
-                if (!VectorKernels.UnaryBackward(op, alpha, (float*)ax + start, (float*)ady + start, (float*)adx + start, count))
-                    ElementwiseKernels.UnaryBackward<float>(op, alpha, xs.AsSpan(start, count), ys.AsSpan(start, count),
-                        dys.AsSpan(start, count), dxs.AsSpan(start, count));
-            });
+                VectorKernels.UnaryBackward(op, alpha, (float*)ax + start, (float*)ay + start, (float*)ady + start, (float*)adx + start, count));
         }
     }
 

@@ -2,8 +2,8 @@ using Functional.Backends.Reference;
 
 namespace Functional.Backends.Cpu;
 
-// Pooling runs over tabulated windows, max-pool backward and softmax run the Reference kernels, all over fixed
-// chunks of independent planes or rows in parallel: the same arithmetic, so results equal the Reference backend's.
+// Pooling runs over tabulated windows and max-pool backward runs the Reference kernel, all over fixed chunks of
+// independent planes in parallel: the same arithmetic, so results equal the Reference backend's.
 public sealed partial class CpuBackend
 {
     /// <inheritdoc />
@@ -45,30 +45,6 @@ public sealed partial class CpuBackend
         ForPlanes(g.Planes, inP, (p0, count) =>
             PoolKernels.Backward<float>(geo with { Planes = count }, dys.AsSpan(p0 * outP, count * outP),
                 ids.Length == 0 ? [] : ids.AsSpan(p0 * outP, count * outP), dxs.AsSpan(p0 * inP, count * inP)));
-    }
-
-    /// <inheritdoc />
-    public void Softmax(in AxisGeometry g, bool log, TensorStorage x, TensorStorage y)
-    {
-        var (xs, ys, geo) = (Host(x), Host(y), g);
-        CheckLength("Softmax", "x", xs.Length, g.Length);
-        CheckLength("Softmax", "y", ys.Length, g.Length);
-        var line = g.Axis * g.Inner;
-        ForPlanes(g.Outer, line, (o0, count) =>
-            SoftmaxKernels.Forward<float>(geo with { Outer = count }, log, xs.AsSpan(o0 * line, count * line), ys.AsSpan(o0 * line, count * line)));
-    }
-
-    /// <inheritdoc />
-    public void SoftmaxBackward(in AxisGeometry g, bool log, TensorStorage y, TensorStorage dy, TensorStorage dx)
-    {
-        var (ys, dys, dxs, geo) = (Host(y), Host(dy), Host(dx), g);
-        CheckLength("SoftmaxBackward", "y", ys.Length, g.Length);
-        CheckLength("SoftmaxBackward", "dy", dys.Length, g.Length);
-        CheckLength("SoftmaxBackward", "dx", dxs.Length, g.Length);
-        var line = g.Axis * g.Inner;
-        ForPlanes(g.Outer, line, (o0, count) =>
-            SoftmaxKernels.Backward<float>(geo with { Outer = count }, log, ys.AsSpan(o0 * line, count * line),
-                dys.AsSpan(o0 * line, count * line), dxs.AsSpan(o0 * line, count * line)));
     }
 
     private static void CheckPool(in PoolGeometry g, int xLength, int yLength, int argmaxLength, string op)

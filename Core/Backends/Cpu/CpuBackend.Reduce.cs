@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Functional.Backends.Reference;
 
 namespace Functional.Backends.Cpu;
@@ -11,8 +12,8 @@ public sealed partial class CpuBackend
         var (xs, ys, geo) = (Host(x), Host(y), g);
         CheckLength("Reduce", "x", xs.Length, g.Length);
         CheckLength("Reduce", "y", ys.Length, keepAxis ? g.Axis : (long)g.Outer * g.Inner);
-        // Max keeps the Reference loop, whose NaN rule must win; sums use lane-parallel strips.
-        if (op == ReduceOp.Max)
+        // Without 256-bit vectors Max keeps the Reference loop, whose NaN rule must win; sums use lane-parallel strips.
+        if (op == ReduceOp.Max && !Vector256.IsHardwareAccelerated)
         {
             ReduceKernels.Reduce<float>(op, g, xs, keepAxis, ys);
             return;
@@ -20,6 +21,11 @@ public sealed partial class CpuBackend
         fixed (float* px = xs, py = ys)
         {
             var (ax, ay) = ((nint)px, (nint)py);
+            if (op == ReduceOp.Max)
+            {
+                ReduceMax(geo, (float*)ax, (float*)ay, keepAxis);
+                return;
+            }
             if (keepAxis)
             {
                 _pool.For(g.Axis, a =>
@@ -39,6 +45,24 @@ public sealed partial class CpuBackend
                 for (var o = o0; o < o0 + count; o++) ReduceAxis(op, geo, (float*)ax, (float*)ay, o);
             });
         }
+    }
+
+    private unsafe void ReduceMax(AxisGeometry g, float* x, float* y, bool keepAxis)
+    {
+        var (ax, ay) = ((nint)x, (nint)y);
+        if (keepAxis)
+            _pool.For(g.Axis, a => ((float*)ay)[a] = MaxKernels.Strips((float*)ax + (long)a * g.Inner, g.Outer, g.Inner, (long)g.Axis * g.Inner));
+        else
+            ForPlanes(g.Outer, g.Axis * g.Inner, (o0, count) =>
+            {
+                for (var o = o0; o < o0 + count; o++)
+                {
+                    var src = (float*)ax + (long)o * g.Axis * g.Inner;
+                    var dst = (float*)ay + (long)o * g.Inner;
+                    if (g.Inner == 1) *dst = MaxKernels.Strips(src, 1, g.Axis, 0);
+                    else MaxKernels.Columns(src, dst, g.Axis, g.Inner);
+                }
+            });
     }
 
     // y[o, i] over the Axis: a contiguous strip when Inner is 1, otherwise Inner-wide rows added in axis order.

@@ -5,7 +5,8 @@ namespace Functional.Backends.Cpu;
 
 /// <summary>
 /// 256-bit element-wise kernels. Each computes exactly the Reference formula (same operations, same order), so
-/// results match it bit for bit; the transcendental functions are left to the Reference loops (return false).
+/// results match it bit for bit; the transcendental functions' forward maps are in <see cref="VectorMaps"/>, and
+/// their derivatives, which need only y or x and plain arithmetic, are here and bit-identical too.
 /// </summary>
 internal static unsafe class VectorKernels
 {
@@ -54,12 +55,10 @@ internal static unsafe class VectorKernels
         return true;
     }
 
-    /// <summary>dx = f′(x)·dy for the functions whose derivative needs only x; false otherwise.</summary>
+    /// <summary>dx = f′·dy, with f′ from x or from y = f(x) as in the Reference (for every op).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool UnaryBackward(UnaryOp op, float alpha, float* x, float* dy, float* dx, int n)
+    public static void UnaryBackward(UnaryOp op, float alpha, float* x, float* y, float* dy, float* dx, int n)
     {
-        if (op is not (UnaryOp.Identity or UnaryOp.AddScalar or UnaryOp.ReLU or UnaryOp.LeakyReLU or UnaryOp.Scale
-            or UnaryOp.Square or UnaryOp.Negate)) return false;
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -67,12 +66,18 @@ internal static unsafe class VectorKernels
             for (; i <= n - 8; i += 8)
             {
                 var v = Vector256.Load(x + i);
+                var w = Vector256.Load(y + i);
                 var d = op switch
                 {
                     UnaryOp.ReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), one, Vector256<float>.Zero),
                     UnaryOp.LeakyReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), one, va),
+                    UnaryOp.Sigmoid => w * (one - w),
+                    UnaryOp.Tanh => one - w * w,
                     UnaryOp.Scale => va,
                     UnaryOp.Square => two * v,
+                    UnaryOp.Sqrt => one / (two * w),
+                    UnaryOp.Exp => w,
+                    UnaryOp.Log => one / v,
                     UnaryOp.Negate => -one,
                     _ => one,
                 };
@@ -81,19 +86,23 @@ internal static unsafe class VectorKernels
         }
         for (; i < n; i++)
         {
-            var v = x[i];
+            var (v, w) = (x[i], y[i]);
             var d = op switch
             {
                 UnaryOp.ReLU => v > 0f ? 1f : 0f,
                 UnaryOp.LeakyReLU => v > 0f ? 1f : alpha,
+                UnaryOp.Sigmoid => w * (1f - w),
+                UnaryOp.Tanh => 1f - w * w,
                 UnaryOp.Scale => alpha,
                 UnaryOp.Square => 2f * v,
+                UnaryOp.Sqrt => 1f / (2f * w),
+                UnaryOp.Exp => w,
+                UnaryOp.Log => 1f / v,
                 UnaryOp.Negate => -1f,
                 _ => 1f,
             };
             dx[i] = d * dy[i];
         }
-        return true;
     }
 
     /// <summary>y = a ∘ b over n elements.</summary>

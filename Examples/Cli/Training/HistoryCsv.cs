@@ -15,7 +15,7 @@ public sealed class HistoryCsv : IRunArtifact
     public const string FileName = "history.csv";
 
     /// <summary>The header row; columns are in this order.</summary>
-    public const string Header = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,images_per_second";
+    public const string Header = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,images_per_second,gen2_collections";
 
     /// <inheritdoc />
     public string Name => FileName;
@@ -33,7 +33,7 @@ public sealed class HistoryCsv : IRunArtifact
                 r.Epoch.ToString(CultureInfo.InvariantCulture), r.Steps.ToString(CultureInfo.InvariantCulture),
                 Number(r.TrainLoss), Number(r.TrainAccuracy), Number(r.TestLoss), Number(r.TestAccuracy),
                 Number(r.LearningRate), r.Seconds.ToString("F3", CultureInfo.InvariantCulture),
-                r.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture))).Append('\n');
+                r.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture), r.Gen2Collections.ToString(CultureInfo.InvariantCulture))).Append('\n');
         return text.ToString();
     }
 
