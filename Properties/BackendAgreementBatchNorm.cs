@@ -79,4 +79,54 @@ public class BackendAgreementBatchNorm
                 && Identical($"dgamma {where}", runs[0].DGamma, runs[1].DGamma) && Identical($"dbeta {where}", runs[0].DBeta, runs[1].DBeta))
                 .Label(where);
         }).Check(Seeded(100, 104));
+    private sealed record Fused(float[] Y, float[] Dx, float[] DGamma, float[] DBeta);
+
+    // max(0, batch norm) through the fused entries, or (composed) through the batch-norm and ReLU entries in turn.
+    private static Fused ExecuteReLU(IBackend b, AxisGeometry g, bool training, bool composed, float[] x, float[] gamma, float[] beta,
+        float[] dy, float[] mean, float[] variance)
+    {
+        var (xs, ms, vs, gs, bs, dys) = (Store(x), Store(mean), Store(variance), Store(gamma), Store(beta), Store(dy));
+        var y = b.Allocate(g.Length);
+        var (dx, dg, db) = (b.Allocate(g.Length), b.Allocate(g.Axis), b.Allocate(g.Axis));
+        if (composed)
+        {
+            var (z, masked) = (b.Allocate(g.Length), b.Allocate(g.Length));
+            b.BatchNormForward(g, 1e-5f, xs, ms, vs, gs, bs, z);
+            b.Unary(UnaryOp.ReLU, 0f, z, y);
+            b.UnaryBackward(UnaryOp.ReLU, 0f, y, y, dys, masked);
+            b.BatchNormBackward(g, 1e-5f, training, xs, ms, vs, gs, masked, dx, dg, db);
+        }
+        else
+        {
+            b.BatchNormReLUForward(g, 1e-5f, xs, ms, vs, gs, bs, y);
+            b.BatchNormReLUBackward(g, 1e-5f, training, xs, ms, vs, gs, y, dys, dx, dg, db);
+        }
+        return new Fused(Read(y), Read(dx), Read(dg), Read(db));
+    }
+
+    private static bool Same(string where, Fused a, Fused b) =>
+        Identical($"y {where}", a.Y, b.Y) && Identical($"dx {where}", a.Dx, b.Dx)
+        && Identical($"dgamma {where}", a.DGamma, b.DGamma) && Identical($"dbeta {where}", a.DBeta, b.DBeta);
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Fused_batch_norm_and_relu_agree_with_reference_and_equal_the_two_entries_bit_for_bit() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var (g, training, seed) = c;
+            var x = Values(g.Length, seed);
+            var (gamma, beta, dy) = (Values(g.Axis, seed + 1), Values(g.Axis, seed + 2), Values(g.Length, seed + 3));
+            var (mean, variance) = (new float[g.Axis], new float[g.Axis]);
+            Functional.Backends.Reference.BatchNormKernels.Statistics<float>(g, x, mean, variance);
+            var reference = ExecuteReLU(Reference, g, training, false, x, gamma, beta, dy, mean, variance);
+            var fused = ExecuteReLU(Cpu, g, training, false, x, gamma, beta, dy, mean, variance);
+            var terms = g.Outer * g.Inner;
+            var where = $"{g} training={training} seed={seed}";
+            return (Identical($"y {where}", reference.Y, fused.Y) && Close($"dx {where}", reference.Dx, fused.Dx, terms)
+                && Close($"dgamma {where}", reference.DGamma, fused.DGamma, terms) && Close($"dbeta {where}", reference.DBeta, fused.DBeta, terms)
+                && Same($"fused vs composed on Cpu {where}", fused, ExecuteReLU(Cpu, g, training, true, x, gamma, beta, dy, mean, variance))
+                && Same($"1 vs 3 threads {where}", ExecuteReLU(Threads[0], g, training, false, x, gamma, beta, dy, mean, variance),
+                    ExecuteReLU(Threads[1], g, training, false, x, gamma, beta, dy, mean, variance)))
+                .Label(where);
+        }).Check(Seeded(200, 105));
 }

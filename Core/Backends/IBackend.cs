@@ -92,6 +92,31 @@ public interface IBackend
     void BatchNormBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta);
 
+    /// <summary>
+    /// y = max(0, batch norm of x): <see cref="BatchNormForward"/> and the ReLU that usually follows it, in one pass
+    /// over the activations and with no intermediate tensor. Same bits as the two entries one after the other.
+    /// </summary>
+    void BatchNormReLUForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y)
+    {
+        var z = AllocateUninitialized(g.Length);
+        BatchNormForward(g, eps, x, mean, variance, gamma, beta, z);
+        Unary(UnaryOp.ReLU, 0f, z, y);
+    }
+
+    /// <summary>
+    /// The backward of max(0, batch norm of x) from the block's output y: dy is passed where y &gt; 0 (exactly where
+    /// the batch norm's output was positive) and stopped elsewhere, then flows as in <see cref="BatchNormBackward"/>.
+    /// Same bits as <see cref="UnaryBackward"/> for ReLU followed by <see cref="BatchNormBackward"/>.
+    /// </summary>
+    void BatchNormReLUBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage y, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta)
+    {
+        var masked = AllocateUninitialized(g.Length);
+        UnaryBackward(UnaryOp.ReLU, 0f, y, y, dy, masked);
+        BatchNormBackward(g, eps, training, x, mean, variance, gamma, masked, dx, dgamma, dbeta);
+    }
+
     /// <summary>Strided block copy (concatenation, slicing, batch assembly).</summary>
     void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst);
 }

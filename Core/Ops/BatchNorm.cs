@@ -22,7 +22,20 @@ public static class BatchNorm
     /// <summary>Normalises x; in training mode also returns the updated running statistics.</summary>
     /// <exception cref="ShapeException">x is not N×C…, or γ, β or the state do not hold C values, or a training batch has one value per channel.</exception>
     public static BatchNormResult Forward(ExecutionContext ctx, Tensor x, Tensor gamma, Tensor beta, BatchNormState state, bool training,
-        float momentum = DefaultMomentum, float eps = DefaultEps, string? layer = null)
+        float momentum = DefaultMomentum, float eps = DefaultEps, string? layer = null) =>
+        Run(ctx, x, gamma, beta, state, training, momentum, eps, layer, relu: false);
+
+    /// <summary>
+    /// max(0, batch norm of x): <see cref="Forward"/> and a ReLU in one seam call, with no tensor between them (the
+    /// same bits as the two ops). Its backward is <see cref="BackwardReLU"/>, from the saved input and this output.
+    /// </summary>
+    /// <exception cref="ShapeException">As <see cref="Forward"/>.</exception>
+    public static BatchNormResult ForwardReLU(ExecutionContext ctx, Tensor x, Tensor gamma, Tensor beta, BatchNormState state, bool training,
+        float momentum = DefaultMomentum, float eps = DefaultEps, string? layer = null) =>
+        Run(ctx, x, gamma, beta, state, training, momentum, eps, layer, relu: true);
+
+    private static BatchNormResult Run(ExecutionContext ctx, Tensor x, Tensor gamma, Tensor beta, BatchNormState state, bool training,
+        float momentum, float eps, string? layer, bool relu)
     {
         var g = Geometry(x.Shape, gamma, beta, state, training, layer);
         Tensor mean, variance;
@@ -41,7 +54,8 @@ public static class BatchNorm
             variance = state.RunningVar;
         }
         var y = SeamCalls.Output(ctx, x.Shape);
-        ctx.Backend.BatchNormForward(g, eps, x.Storage, mean.Storage, variance.Storage, gamma.Storage, beta.Storage, y.Storage);
+        if (relu) ctx.Backend.BatchNormReLUForward(g, eps, x.Storage, mean.Storage, variance.Storage, gamma.Storage, beta.Storage, y.Storage);
+        else ctx.Backend.BatchNormForward(g, eps, x.Storage, mean.Storage, variance.Storage, gamma.Storage, beta.Storage, y.Storage);
         return new BatchNormResult(y, next, new BatchNormSaved(x, mean, variance, eps, training));
     }
 
@@ -53,7 +67,21 @@ public static class BatchNorm
         Backward(ctx, forward.Saved, gamma, dy, layer);
 
     /// <summary>The backward from what the forward saved (see the other overload), for a pullback that keeps only that.</summary>
-    public static BatchNormGradients Backward(ExecutionContext ctx, BatchNormSaved saved, Tensor gamma, Tensor dy, string? layer = null)
+    public static BatchNormGradients Backward(ExecutionContext ctx, BatchNormSaved saved, Tensor gamma, Tensor dy, string? layer = null) =>
+        Backward(ctx, saved, null, gamma, dy, layer);
+
+    /// <summary>
+    /// The backward of <see cref="ForwardReLU"/> from what it saved and its <paramref name="output"/>: dy passes where
+    /// the output is positive, then flows as in <see cref="Backward(ExecutionContext, BatchNormSaved, Tensor, Tensor, string?)"/>.
+    /// </summary>
+    public static BatchNormGradients BackwardReLU(ExecutionContext ctx, BatchNormSaved saved, Tensor output, Tensor gamma, Tensor dy, string? layer = null)
+    {
+        if (output.Shape != saved.Input.Shape)
+            throw new ShapeException($"{LayerName.Of("BatchNorm", layer)}: the ReLU output has shape {output.Shape} but the forward's input was {saved.Input.Shape}.");
+        return Backward(ctx, saved, output, gamma, dy, layer);
+    }
+
+    private static BatchNormGradients Backward(ExecutionContext ctx, BatchNormSaved saved, Tensor? reluOutput, Tensor gamma, Tensor dy, string? layer)
     {
         var where = LayerName.Of("BatchNorm", layer);
         SeamCalls.CheckGradient(where, dy, saved.Input.Shape);
@@ -61,8 +89,12 @@ public static class BatchNorm
             throw new ShapeException($"{where}: gamma has shape {gamma.Shape} but the forward normalised {saved.Mean.Count} channels.");
         var g = AxisGeometry.Around(dy.Shape, 1);
         var (dx, dgamma, dbeta) = (SeamCalls.Output(ctx, dy.Shape), SeamCalls.Output(ctx, gamma.Shape), SeamCalls.Output(ctx, gamma.Shape));
-        ctx.Backend.BatchNormBackward(g, saved.Eps, saved.Training, saved.Input.Storage, saved.Mean.Storage, saved.Variance.Storage,
-            gamma.Storage, dy.Storage, dx.Storage, dgamma.Storage, dbeta.Storage);
+        if (reluOutput is null)
+            ctx.Backend.BatchNormBackward(g, saved.Eps, saved.Training, saved.Input.Storage, saved.Mean.Storage, saved.Variance.Storage,
+                gamma.Storage, dy.Storage, dx.Storage, dgamma.Storage, dbeta.Storage);
+        else
+            ctx.Backend.BatchNormReLUBackward(g, saved.Eps, saved.Training, saved.Input.Storage, saved.Mean.Storage, saved.Variance.Storage,
+                gamma.Storage, reluOutput.Storage, dy.Storage, dx.Storage, dgamma.Storage, dbeta.Storage);
         return new BatchNormGradients(dx, dgamma, dbeta);
     }
 

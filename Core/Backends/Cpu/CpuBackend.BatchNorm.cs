@@ -31,14 +31,24 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc />
-    public unsafe void BatchNormForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
-        TensorStorage gamma, TensorStorage beta, TensorStorage y)
+    public void BatchNormForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y) =>
+        Normalize("BatchNormForward", g, eps, x, mean, variance, gamma, beta, y, relu: false);
+
+    /// <inheritdoc />
+    public void BatchNormReLUForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y) =>
+        Normalize("BatchNormReLUForward", g, eps, x, mean, variance, gamma, beta, y, relu: true);
+
+    // The ReLU runs on each strip while it is still in cache, with the ReLU entry's own kernel (same bits).
+    private unsafe void Normalize(string entry, in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y, bool relu)
     {
         var (xs, ms, vs, gs, bs, ys, geo) = (Host(x), Host(mean), Host(variance), Host(gamma), Host(beta), Host(y), g);
-        CheckLength("BatchNormForward", "x", xs.Length, g.Length);
-        CheckLength("BatchNormForward", "y", ys.Length, g.Length);
+        CheckLength(entry, "x", xs.Length, g.Length);
+        CheckLength(entry, "y", ys.Length, g.Length);
         foreach (var (name, s) in new[] { ("mean", ms), ("variance", vs), ("gamma", gs), ("beta", bs) })
-            CheckLength("BatchNormForward", name, s.Length, g.Axis);
+            CheckLength(entry, name, s.Length, g.Axis);
         fixed (float* px = xs, py = ys)
         {
             var (ax, ay) = ((nint)px, (nint)py);
@@ -46,38 +56,74 @@ public sealed partial class CpuBackend
             {
                 var s = BatchNormKernels.Scale(gs[a], vs[a], eps);
                 for (var o = 0; o < geo.Outer; o++)
-                    Simd.Normalize(Strip(ax, geo, o, a), ms[a], s, bs[a], Strip(ay, geo, o, a), geo.Inner);
+                {
+                    var strip = Strip(ay, geo, o, a);
+                    Simd.Normalize(Strip(ax, geo, o, a), ms[a], s, bs[a], strip, geo.Inner);
+                    if (relu) VectorKernels.Unary(UnaryOp.ReLU, 0f, strip, strip, geo.Inner);
+                }
             });
         }
     }
 
     /// <inheritdoc />
-    public unsafe void BatchNormBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
-        TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta)
+    public void BatchNormBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta) =>
+        NormalizeBackward("BatchNormBackward", g, eps, training, x, mean, variance, gamma, null, dy, dx, dgamma, dbeta);
+
+    /// <inheritdoc />
+    public void BatchNormReLUBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage y, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta) =>
+        NormalizeBackward("BatchNormReLUBackward", g, eps, training, x, mean, variance, gamma, y, dy, dx, dgamma, dbeta);
+
+    // With a ReLU output y, each channel's dy is first masked into scratch by the ReLU entry's own kernel, and both
+    // passes read the masked copy: the sums and dx are then the bits of the two entries run one after the other.
+    private unsafe void NormalizeBackward(string entry, in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean,
+        TensorStorage variance, TensorStorage gamma, TensorStorage? y, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta)
     {
         var (xs, ms, vs, gs, dys, dxs, dgs, dbs, geo) = (Host(x), Host(mean), Host(variance), Host(gamma), Host(dy), Host(dx), Host(dgamma), Host(dbeta), g);
+        var ys = y is null ? [] : Host(y);
         foreach (var (name, s) in new[] { ("x", xs), ("dy", dys), ("dx", dxs) })
-            CheckLength("BatchNormBackward", name, s.Length, g.Length);
+            CheckLength(entry, name, s.Length, g.Length);
+        if (y is not null) CheckLength(entry, "y", ys.Length, g.Length);
         foreach (var (name, s) in new[] { ("mean", ms), ("variance", vs), ("gamma", gs), ("dgamma", dgs), ("dbeta", dbs) })
-            CheckLength("BatchNormBackward", name, s.Length, g.Axis);
+            CheckLength(entry, name, s.Length, g.Axis);
         var m = (float)((long)g.Outer * g.Inner);
-        fixed (float* px = xs, pdy = dys, pdx = dxs)
+        var relu = y is not null;
+        fixed (float* px = xs, py = ys, pdy = dys, pdx = dxs)
         {
-            var (ax, ady, adx) = ((nint)px, (nint)pdy, (nint)pdx);
+            var (ax, ay, ady, adx) = ((nint)px, (nint)py, (nint)pdy, (nint)pdx);
             _pool.For(g.Axis, a =>
             {
-                float sum = 0f, dot = 0f;
-                for (var o = 0; o < geo.Outer; o++)
+                var masked = relu ? Scratch.Rent(geo.Outer * geo.Inner) : null;
+                try
                 {
-                    sum += Simd.Sum(Strip(ady, geo, o, a), geo.Inner);
-                    dot += Simd.CentredDot(Strip(ady, geo, o, a), Strip(ax, geo, o, a), ms[a], geo.Inner);
+                    fixed (float* pm = masked)
+                    {
+                        // Channel a's upstream gradient for strip o: dy itself, or its masked copy.
+                        var am = (nint)pm;
+                        float* Upstream(int o) => relu ? (float*)am + (long)o * geo.Inner : Strip(ady, geo, o, a);
+                        if (relu)
+                            for (var o = 0; o < geo.Outer; o++)
+                                VectorKernels.UnaryBackward(UnaryOp.ReLU, 0f, Strip(ay, geo, o, a), Strip(ay, geo, o, a), Strip(ady, geo, o, a),
+                                    Upstream(o), geo.Inner);
+                        float sum = 0f, dot = 0f;
+                        for (var o = 0; o < geo.Outer; o++)
+                        {
+                            sum += Simd.Sum(Upstream(o), geo.Inner);
+                            dot += Simd.CentredDot(Upstream(o), Strip(ax, geo, o, a), ms[a], geo.Inner);
+                        }
+                        var invStd = 1f / MathF.Sqrt(vs[a] + eps);
+                        (dbs[a], dgs[a]) = (sum, dot * invStd);
+                        var c = BatchNormKernels.Coefficients(training, sum, dot, invStd, gs[a], m);
+                        for (var o = 0; o < geo.Outer; o++)
+                            Simd.NormalizeBackward(Upstream(o), Strip(ax, geo, o, a), ms[a], c.Projection, c.MeanGradient, c.Scale,
+                                Strip(adx, geo, o, a), geo.Inner);
+                    }
                 }
-                var invStd = 1f / MathF.Sqrt(vs[a] + eps);
-                (dbs[a], dgs[a]) = (sum, dot * invStd);
-                var c = BatchNormKernels.Coefficients(training, sum, dot, invStd, gs[a], m);
-                for (var o = 0; o < geo.Outer; o++)
-                    Simd.NormalizeBackward(Strip(ady, geo, o, a), Strip(ax, geo, o, a), ms[a], c.Projection, c.MeanGradient, c.Scale,
-                        Strip(adx, geo, o, a), geo.Inner);
+                finally
+                {
+                    if (masked is not null) Scratch.Return(masked);
+                }
             });
         }
     }
