@@ -81,5 +81,13 @@ public sealed class CountingBackend(IBackend inner) : IBackend
         TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta)
     { Count(); inner.BatchNormBackward(g, eps, training, x, mean, variance, gamma, dy, dx, dgamma, dbeta); }
     /// <inheritdoc />
+    public void BatchNormReLUForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage beta, TensorStorage y)
+    { Count(); inner.BatchNormReLUForward(g, eps, x, mean, variance, gamma, beta, y); }
+    /// <inheritdoc />
+    public void BatchNormReLUBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
+        TensorStorage gamma, TensorStorage y, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta)
+    { Count(); inner.BatchNormReLUBackward(g, eps, training, x, mean, variance, gamma, y, dy, dx, dgamma, dbeta); }
+    /// <inheritdoc />
     public void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst) { Count(); inner.Copy(g, src, dst); }
 }
