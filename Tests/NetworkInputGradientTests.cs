@@ -87,6 +87,13 @@ public class NetworkInputGradientTests
             new Calls(BackwardData, 0, 2));
 
     [Fact]
+    public void A_leading_residual_without_parameters_in_its_branches_differentiates_only_the_layer_after_its_sum() =>
+        // Residual(ReLU) with a conv after the sum: the conv computes its weight gradient only, and the ReLU branch is
+        // not differentiated; the forward's pullback runs both and adds the identity shortcut's gradient.
+        Check(Sequential(Residual(ReLU, after: Conv(3, 3, padding: Padding.Same)), Tanh, Flatten, Dense(3)), Shape.Image(2, 5, 5),
+            new Calls(BackwardData, 0, 1), new Calls(nameof(IBackend.UnaryBackward), 1, 2));
+
+    [Fact]
     public void A_leading_transposed_conv_skips_its_input_gradient_conv() =>
         // A transposed conv's input gradient is the underlying conv's forward: none in the step, one in the pullback.
         Check(Sequential(ConvTranspose(2, 2, stride: 2), ReLU, Flatten, Dense(3)), Shape.Image(2, 3, 3),

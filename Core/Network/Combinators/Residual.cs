@@ -70,12 +70,14 @@ public sealed record Residual(Layer Block, Layer? Shortcut = null, Layer? After 
     protected internal override LayerOutput Run(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site)
     {
         var shortcut = ShortcutFor(x.Shape, site);
-        // Both branches read x, so their input gradients are wanted exactly when the sum of them (dx) is; the layer
-        // after the sum always owes the branches their output gradient.
+        // Both branches read x, so their input gradients are wanted exactly when their sum (dx) is. The branches are
+        // differentiated at all only if that sum is wanted or they hold parameters; only then does the layer after the
+        // sum owe them its input gradient.
+        var branches = pass.InputGradient || Without(parameters).Count > 0 || parameters.Subtree(ShortcutName).Count > 0;
         var main = Block.Run(x, Without(parameters), Without(state), pass.ForChild(0, pass.InputGradient), site);
         var side = shortcut.Run(x, parameters.Subtree(ShortcutName), state.Subtree(ShortcutName), pass.ForChild(1, pass.InputGradient), site.Child(ShortcutName));
         var sum = Add.Forward(pass.Context, main.Output, side.Output, site.Path);
-        var after = After?.Run(sum, parameters.Subtree(AfterName), state.Subtree(AfterName), pass.ForChild(2), site.Child(AfterName));
+        var after = After?.Run(sum, parameters.Subtree(AfterName), state.Subtree(AfterName), pass.ForChild(2, branches), site.Child(AfterName));
         var y = after?.Output ?? sum;
         var states = TensorTree.Concat([main.State, side.State.Prefix(ShortcutName), after?.State.Prefix(AfterName) ?? TensorTree.Empty]);
         // The pullback keeps the children's pullbacks only, not their outputs, which are garbage once summed.
@@ -83,12 +85,15 @@ public sealed record Residual(Layer Block, Layer? Shortcut = null, Layer? After 
         return new LayerOutput(y, states, dOut =>
         {
             var last = afterBack?.Invoke(dOut);
+            if (pass.SingleUse) afterBack = null;
+            var afterGradients = last?.Gradients.Prefix(AfterName) ?? TensorTree.Empty;
+            if (!branches) return PullbackResult.ParametersOnly(afterGradients);
             var dy = last?.Input ?? dOut;
             var a = mainBack(dy);
-            if (pass.SingleUse) (mainBack, afterBack) = (null!, null);
+            if (pass.SingleUse) mainBack = null!;
             var b = sideBack(dy);
             if (pass.SingleUse) sideBack = null!;
-            var gradients = TensorTree.Concat([a.Gradients, b.Gradients.Prefix(ShortcutName), last?.Gradients.Prefix(AfterName) ?? TensorTree.Empty]);
+            var gradients = TensorTree.Concat([a.Gradients, b.Gradients.Prefix(ShortcutName), afterGradients]);
             return PullbackResult.For(pass, () => Add.Forward(pass.Context, a.Input, b.Input, site.Path), gradients);
         });
     }
