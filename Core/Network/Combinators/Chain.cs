@@ -66,9 +66,10 @@ public sealed record Chain : Layer
             var segment = Segment(i);
             var childPass = pass.ForChild(i, inputGradient: pass.InputGradient || i > first);
             // A batch norm runs the ReLU after it in the same pass; the ReLU's place in the backward passes dy on.
-            var fused = Layers[i] is BatchNormLayer && i + 1 < Layers.Length && BatchNormLayer.FusesWith(Layers[i + 1]);
+            var norm = Unnamed(Layers[i]) as BatchNormLayer;
+            var fused = norm is not null && i + 1 < Layers.Length && BatchNormLayer.FusesWith(Unnamed(Layers[i + 1]));
             var output = fused
-                ? ((BatchNormLayer)Layers[i]).RunWithReLU(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i))
+                ? norm!.RunWithReLU(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i))
                 : Layers[i].Run(y, parameters.Subtree(segment), state.Subtree(segment), childPass, ChildSite(site, i));
             (y, states[i]) = (output.Output, output.State.Prefix(segment));
             if (i >= first) pullbacks[i] = output.Pullback;
@@ -92,6 +93,9 @@ public sealed record Chain : Layer
             return pass.InputGradient ? new PullbackResult(dy, all) : PullbackResult.ParametersOnly(all);
         });
     }
+
+    // A name changes where the parameters live, not what the layer computes.
+    private static Layer Unnamed(Layer layer) => layer is Named n ? Unnamed(n.Layer) : layer;
 
     private int FirstWithParameters(TensorTree parameters)
     {
