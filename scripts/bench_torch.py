@@ -188,6 +188,7 @@ def torch_workloads(torch):
             dy = torch.rand_like(x) * 2 - 1
             work["ew " + case] = lambda f=f, x=x, dy=dy: torch.autograd.grad(f(x), [x], dy)
     work["lenet 64"] = lenet_step
+    work["lenet-model 64"] = lenet_step  # our side through Model.LossAndGradients; PyTorch has one way only
     work[RESNET] = resnet_step(torch, 128)
     try:
         import numpy as np
@@ -228,7 +229,7 @@ def main():
     lines = [f"conv {i} {m}" for i in range(len(CONV)) for m in ("fwd", "fb")]
     lines += [f"gemm {m} {k} {n}" for m, k, n in GEMM if not (args.quick and m * k * n > 1024 ** 3)]
     lines += ["ew " + case for case in ELEMENTWISE]
-    lines += ["lenet 64"]
+    lines += ["lenet 64", "lenet-model 64"]
     if QUICK_RESNET or not args.quick:
         lines += [RESNET]
     if args.only:
@@ -279,6 +280,8 @@ def label(line):
         return f"{op} {dims} {'fwd' if op == 'max' else 'f+b'} (dim 1)"
     if parts[0] == "resnet18":
         return f"ResNet-18 (CIFAR) train step, batch {parts[1]}"
+    if parts[0] == "lenet-model":
+        return f"LeNet-5 train step via the model, batch {parts[1]}"
     return f"LeNet-5 train step, batch {parts[1]}"
 
 
