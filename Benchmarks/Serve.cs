@@ -59,13 +59,13 @@ public static class Serve
 
     private static Action LeNetModel(IBackend backend, int batch)
     {
-        var step = new LeNetModelStep(new ExecutionContext(backend), batch);
+        var step = ModelStep.LeNet5(new ExecutionContext(backend), batch);
         return () => step.Run();
     }
 
     private static Action ResNet18(IBackend backend, int batch)
     {
-        var step = new ResNetStep(new ExecutionContext(backend), batch);
+        var step = ModelStep.ResNet18Cifar(new ExecutionContext(backend), batch);
         return () => step.Run();
     }
 

@@ -25,6 +25,15 @@ public class BackendAgreementBatchNorm
         where outer * inner >= 2
         select (new AxisGeometry(outer, axis, inner), training, (long)seed);
 
+    // Seeded x, γ, β and dy, and the batch statistics of x from the Reference kernel.
+    private static (float[] X, float[] Gamma, float[] Beta, float[] Dy, float[] Mean, float[] Variance) Data(AxisGeometry g, long seed)
+    {
+        var x = Values(g.Length, seed);
+        var (mean, variance) = (new float[g.Axis], new float[g.Axis]);
+        Functional.Backends.Reference.BatchNormKernels.Statistics<float>(g, x, mean, variance);
+        return (x, Values(g.Axis, seed + 1), Values(g.Axis, seed + 2), Values(g.Length, seed + 3), mean, variance);
+    }
+
     private sealed record Run(float[] Mean, float[] Variance, float[] Y, float[] Dx, float[] DGamma, float[] DBeta);
 
     // Statistics from this backend, then forward and backward from the given statistics, so each entry is
@@ -68,10 +77,7 @@ public class BackendAgreementBatchNorm
         Prop.ForAll(Cases().ToArbitrary(), c =>
         {
             var (g, training, seed) = c;
-            var x = Values(g.Length, seed);
-            var (gamma, beta, dy) = (Values(g.Axis, seed + 1), Values(g.Axis, seed + 2), Values(g.Length, seed + 3));
-            var (mean, variance) = (new float[g.Axis], new float[g.Axis]);
-            Functional.Backends.Reference.BatchNormKernels.Statistics<float>(g, x, mean, variance);
+            var (x, gamma, beta, dy, mean, variance) = Data(g, seed);
             var runs = Threads.Select(b => Execute(b, g, training, x, gamma, beta, dy, mean, variance)).ToArray();
             var where = $"{g} training={training} seed={seed}";
             return (Identical($"mean {where}", runs[0].Mean, runs[1].Mean) && Identical($"variance {where}", runs[0].Variance, runs[1].Variance)
@@ -114,10 +120,7 @@ public class BackendAgreementBatchNorm
         Prop.ForAll(Cases().ToArbitrary(), c =>
         {
             var (g, training, seed) = c;
-            var x = Values(g.Length, seed);
-            var (gamma, beta, dy) = (Values(g.Axis, seed + 1), Values(g.Axis, seed + 2), Values(g.Length, seed + 3));
-            var (mean, variance) = (new float[g.Axis], new float[g.Axis]);
-            Functional.Backends.Reference.BatchNormKernels.Statistics<float>(g, x, mean, variance);
+            var (x, gamma, beta, dy, mean, variance) = Data(g, seed);
             var reference = ExecuteReLU(Reference, g, training, false, x, gamma, beta, dy, mean, variance);
             var fused = ExecuteReLU(Cpu, g, training, false, x, gamma, beta, dy, mean, variance);
             var terms = g.Outer * g.Inner;
