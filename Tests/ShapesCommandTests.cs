@@ -112,6 +112,23 @@ public class ShapesCommandTests
         Assert.DoesNotContain("   at ", error);
     }
 
+    // Hyper-parameters near int.MaxValue once wrapped in 32-bit arithmetic and printed a plausible shape with
+    // exit 0; the true (64-bit) numbers must appear in a one-line error instead.
+    [Theory]
+    [InlineData("shapes conv --input 1x8x8 --filters 2 --kernel 3 --dilation 2147483647", "dilated kernel 2147483647·(3−1)+1 = 4294967295")]
+    [InlineData("shapes conv --input 1x8x8 --filters 2 --kernel 3 --padding 2147483647", "output along H would be 4294967300")]
+    [InlineData("shapes pool --input 1x28x28 --kernel 2147483647", "smaller than the dilated kernel 2147483647")]
+    [InlineData("shapes transposed --input 1x2000000000x1 --filters 1 --kernel 3 --stride 2000000000", "output along H would be 3999999998000000003")]
+    public void Huge_hyper_parameters_give_one_line_with_the_unwrapped_numbers_and_exit_code_2(string line, string quoted)
+    {
+        var (exit, output, error) = Run(line);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        var message = Assert.Single(Lines(error));
+        Assert.StartsWith("error: ", message);
+        Assert.Contains(quoted, message);
+    }
+
     [Theory]
     [InlineData("shapes")]
     [InlineData("shapes conv")]

@@ -13,7 +13,8 @@ public readonly record struct Dims3(int D, int H, int W)
     public int this[int i] => i switch { 0 => D, 1 => H, 2 => W, _ => throw new ArgumentOutOfRangeException(nameof(i)) };
 
     /// <summary>D·H·W.</summary>
-    public int Product => D * H * W;
+    /// <exception cref="ShapeException">The product does not fit in an <c>int</c>; the message quotes the true count.</exception>
+    public int Product => Extents.Product("Extents D·H·W", D, H, W);
 
     /// <summary>From a per-dim list of 1 to 3 values, padding leading dims with <paramref name="fill"/>.</summary>
     public static Dims3 FromSpatial(ReadOnlySpan<int> spatial, int fill = 1) => spatial.Length switch

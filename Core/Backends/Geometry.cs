@@ -18,21 +18,32 @@ public readonly record struct ConvGeometry(
     public int OutPerGroup => OutChannels / Groups;
 
     /// <summary>Elements of x: N·C_in·D·H·W.</summary>
-    public int InputLength => Batch * InChannels * Input.Product;
+    /// <exception cref="ShapeException">Every length here is computed without wrapping: one that does not fit in an
+    /// <c>int</c> throws, quoting the true count.</exception>
+    public int InputLength => Extents.Product("ConvGeometry input N·C_in·D·H·W", Batch, InChannels, Input.D, Input.H, Input.W);
 
     /// <summary>Elements of y: N·C_out·oD·oH·oW.</summary>
-    public int OutputLength => Batch * OutChannels * Output.Product;
+    public int OutputLength => Extents.Product("ConvGeometry output N·C_out·oD·oH·oW", Batch, OutChannels, Output.D, Output.H, Output.W);
 
     /// <summary>Elements of w: C_out·(C_in/G)·kD·kH·kW.</summary>
-    public int WeightLength => OutChannels * InPerGroup * Kernel.Product;
+    public int WeightLength => Extents.Product("ConvGeometry weight C_out·(C_in/G)·kD·kH·kW", OutChannels, InPerGroup, Kernel.D, Kernel.H, Kernel.W);
 
     /// <summary>Multiply-adds of the forward pass.</summary>
-    public long MultiplyAdds => (long)OutputLength * InPerGroup * Kernel.Product;
+    public long MultiplyAdds => Extents.Product64("ConvGeometry multiply-adds", OutputLength, InPerGroup, Kernel.Product);
 }
 
 /// <summary>Explicit padding of N·C planes from <see cref="Input"/> to <see cref="Output"/>, starting <see cref="Before"/> in.</summary>
 /// <param name="Planes">N·C: the number of independent D×H×W planes.</param>
-public readonly record struct PadGeometry(int Planes, Dims3 Input, Dims3 Before, Dims3 Output);
+public readonly record struct PadGeometry(int Planes, Dims3 Input, Dims3 Before, Dims3 Output)
+{
+    /// <summary>Elements of x: Planes·D·H·W.</summary>
+    /// <exception cref="ShapeException">The length does not fit in an <c>int</c>.</exception>
+    public int InputLength => Extents.Product("PadGeometry input planes·D·H·W", Planes, Input.D, Input.H, Input.W);
+
+    /// <summary>Elements of y: Planes·oD·oH·oW.</summary>
+    /// <exception cref="ShapeException">The length does not fit in an <c>int</c>.</exception>
+    public int OutputLength => Extents.Product("PadGeometry output planes·oD·oH·oW", Planes, Output.D, Output.H, Output.W);
+}
 
 /// <summary>The pooling family.</summary>
 public enum PoolKind
@@ -58,10 +69,12 @@ public readonly record struct PoolGeometry(
     public Dims3 PadAfter => PadBefore;
 
     /// <summary>Elements of x.</summary>
-    public int InputLength => Planes * Input.Product;
+    /// <exception cref="ShapeException">The length does not fit in an <c>int</c>.</exception>
+    public int InputLength => Extents.Product("PoolGeometry input planes·D·H·W", Planes, Input.D, Input.H, Input.W);
 
     /// <summary>Elements of y.</summary>
-    public int OutputLength => Planes * Output.Product;
+    /// <exception cref="ShapeException">The length does not fit in an <c>int</c>.</exception>
+    public int OutputLength => Extents.Product("PoolGeometry output planes·oD·oH·oW", Planes, Output.D, Output.H, Output.W);
 }
 
 /// <summary>
@@ -79,7 +92,8 @@ public readonly record struct GemmGeometry(
 public readonly record struct AxisGeometry(int Outer, int Axis, int Inner)
 {
     /// <summary>Outer·Axis·Inner.</summary>
-    public int Length => Outer * Axis * Inner;
+    /// <exception cref="ShapeException">The length does not fit in an <c>int</c>.</exception>
+    public int Length => Extents.Product("AxisGeometry Outer·Axis·Inner", Outer, Axis, Inner);
 
     /// <summary>The geometry of <paramref name="shape"/> around <paramref name="axis"/>.</summary>
     public static AxisGeometry Around(Shape shape, int axis)

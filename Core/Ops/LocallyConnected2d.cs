@@ -114,10 +114,10 @@ public static class LocallyConnected2d
         if (s.OutChannels < 1) throw new ShapeException($"{where}: {s.OutChannels} output channels; it needs at least 1.");
         ShapeRules.CheckConvDim(where, "H", x[2], s.KernelH, s.StrideH, s.PadH, s.PadH, s.DilationH);
         ShapeRules.CheckConvDim(where, "W", x[3], s.KernelW, s.StrideW, s.PadW, s.PadW, s.DilationW);
-        int c = x[1], taps = s.KernelH * s.KernelW;
+        int c = x[1], taps = Extents.Product($"{where}: unfolded channels C·kH·kW", s.KernelH, s.KernelW), unfolded = Extents.Product($"{where}: unfolded channels C·kH·kW", c, taps);
         var output = new Dims3(1, ShapeRules.ConvOutputSize(x[2], s.KernelH, s.StrideH, s.PadH, s.DilationH),
             ShapeRules.ConvOutputSize(x[3], s.KernelW, s.StrideW, s.PadW, s.DilationW));
-        return new ConvGeometry(2, x[0], c, c * taps, c, new Dims3(1, x[2], x[3]), new Dims3(1, s.KernelH, s.KernelW),
+        return new ConvGeometry(2, x[0], c, unfolded, c, new Dims3(1, x[2], x[3]), new Dims3(1, s.KernelH, s.KernelW),
             new Dims3(1, s.StrideH, s.StrideW), new Dims3(1, s.DilationH, s.DilationW), new Dims3(0, s.PadH, s.PadW), output);
     }
 

@@ -29,7 +29,10 @@ public static class Pad
                 throw new ShapeException($"{where}: reflect padding {Math.Max(b, a)} along dim {lead + i} must be smaller than its extent {n}.");
             if (mode == PaddingMode.Circular && Math.Max(b, a) > n)
                 throw new ShapeException($"{where}: circular padding {Math.Max(b, a)} along dim {lead + i} must be at most its extent {n}.");
-            (inDims[i], outDims[i]) = (n, n + b + a);
+            var padded = (long)n + b + a;
+            if (padded > int.MaxValue)
+                throw new ShapeException($"{where}: dim {lead + i} padded would be {n}+{b}+{a} = {padded}, more than the {int.MaxValue:N0} elements a dimension can hold.");
+            (inDims[i], outDims[i]) = (n, (int)padded);
         }
         var planes = 1;
         for (var i = 0; i < lead; i++) planes *= input[i];

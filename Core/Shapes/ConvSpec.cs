@@ -90,8 +90,8 @@ public sealed record ConvSpec
         var convBefore = Dims3.FromSpatial(before, 0);
         if (PaddingMode != PaddingMode.Zeros && (before.Any(p => p > 0) || after.Any(p => p > 0)))
         {
-            // Non-zero modes pad explicitly; the conv then runs unpadded over the larger planes.
-            var padded = Dims3.FromSpatial(inDims.Select((d, i) => d + before[i] + after[i]).ToArray());
+            // Non-zero modes pad explicitly; the conv then runs unpadded over the larger planes, which must fit.
+            var padded = Dims3.FromSpatial(inDims.Select((d, i) => PaddedExtent(where, names[i], d, before[i], after[i])).ToArray());
             pad = new PadGeometry(n * cIn, convInput, convBefore, padded);
             (convInput, convBefore) = (padded, new Dims3(0, 0, 0));
         }
@@ -129,6 +129,16 @@ public sealed record ConvSpec
     public override string ToString() =>
         $"{OpName(Rank)}({OutChannels}, kernel {string.Join("×", Kernel)}, stride {string.Join("×", Stride)}, padding {Padding}, " +
         $"dilation {string.Join("×", Dilation)}, groups {Groups}, {(Bias ? "bias" : "no bias")}, {PaddingMode.ToString().ToLowerInvariant()})";
+
+    // Replicate padding has no bound of its own, and a huge stride keeps the output small however large it is.
+    private static int PaddedExtent(string where, string dim, int input, int before, int after)
+    {
+        var padded = (long)input + before + after;
+        return padded <= int.MaxValue
+            ? (int)padded
+            : throw new ShapeException($"{where}: the padded input along {dim} would be {input}+{before}+{after} = {padded}, " +
+                $"more than the {int.MaxValue:N0} elements a dimension can hold.");
+    }
 
     // PyTorch's limits: reflect mirrors within the input (p < n); circular wraps at most once (p ≤ n).
     private void CheckFoldable(string where, string dim, int input, int before, int after)

@@ -101,16 +101,18 @@ public sealed class PoolSpec
     // p ≤ ⌊k/2⌋ keeps every window on the input only without dilation: a dilated window can straddle the input
     // and land its taps in the padding on both sides. Its max would be −∞ (PyTorch's backward then writes out of
     // bounds), so such settings are rejected here.
+    // Without dilation the rule p ≤ ⌊k/2⌋ and the ceil-mode correction already guarantee it. The first tap at or
+    // after position 0 is found in closed form, in 64 bits, so a huge kernel costs nothing.
     private void CheckEveryWindowReadsInput(string where, string dim, int input, int d, int output)
     {
+        if (dilation[d] == 1) return;
         for (var o = 0; o < output; o++)
         {
-            var first = o * stride[d] - padding[d];
-            var reads = false;
-            for (var j = 0; j < kernel[d] && !reads; j++)
-                reads = first + j * dilation[d] is var at && at >= 0 && at < input;
-            if (reads) continue;
-            var taps = string.Join(", ", Enumerable.Range(0, kernel[d]).Select(j => ShapeRules.Signed(first + j * dilation[d])));
+            var first = (long)o * stride[d] - padding[d];
+            var j0 = first >= 0 ? 0 : ShapeRules.CeilDiv(-first, dilation[d]);
+            if (j0 < kernel[d] && first + j0 * dilation[d] < input) continue;
+            var taps = string.Join(", ", Enumerable.Range(0, Math.Min(kernel[d], 16)).Select(j => ShapeRules.Signed(first + (long)j * dilation[d])))
+                + (kernel[d] > 16 ? ", …" : "");
             throw new ShapeException(
                 $"{where}: window {o} along {dim} reads only padding (positions {taps} of an input of {input}, with dilation {dilation[d]}); " +
                 "every pooling window must cover at least one input element.");

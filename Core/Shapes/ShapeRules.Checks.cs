@@ -18,10 +18,15 @@ public static partial class ShapeRules
         CheckWindow(where, dim, kernel, stride, dilation);
         CheckPadding(where, dim, padBefore);
         CheckPadding(where, dim, padAfter);
-        if (ConvOutputSize(input, kernel, stride, padBefore, padAfter, dilation) >= 1) return;
+        var o = ConvOutputSize64(input, kernel, stride, padBefore, padAfter, dilation);
         var padded = padBefore == padAfter ? $"{input}+2·{padBefore}" : $"{input}+{padBefore}+{padAfter}";
+        if (o > MaxExtent)
+            throw new ShapeException(
+                $"{where}: output along {dim} would be {o} ({ConvFormula(input, kernel, stride, padBefore, padAfter, dilation)}), " +
+                $"more than the {MaxExtent:N0} elements a dimension can hold.");
+        if (o >= 1) return;
         throw new ShapeException(
-            $"{where}: input {input} along {dim} (padded: {padded} = {input + padBefore + padAfter}) is smaller than the " +
+            $"{where}: input {input} along {dim} (padded: {padded} = {(long)input + padBefore + padAfter}) is smaller than the " +
             $"dilated kernel {DilatedKernel(kernel, dilation)} ({ConvFormula(input, kernel, stride, padBefore, padAfter, dilation)}).");
     }
 
@@ -60,9 +65,14 @@ public static partial class ShapeRules
             throw new ShapeException(
                 $"{where}: padding {padding} along {dim} is more than half the kernel {kernel} (⌊{kernel}/2⌋ = {kernel / 2}); " +
                 "pooling padding must be ≤ ⌊k/2⌋ so that no window lies entirely in the padding.");
-        if (PoolOutputSize(input, kernel, stride, padding, dilation, ceilMode) >= 1) return;
+        var o = PoolOutputSize64(input, kernel, stride, padding, dilation, ceilMode);
+        if (o > MaxExtent)
+            throw new ShapeException(
+                $"{where}: output along {dim} would be {o} ({PoolFormula(input, kernel, stride, padding, dilation, ceilMode)}), " +
+                $"more than the {MaxExtent:N0} elements a dimension can hold.");
+        if (o >= 1) return;
         throw new ShapeException(
-            $"{where}: input {input} along {dim} (padded: {input}+2·{padding} = {input + 2 * padding}) is smaller than the " +
+            $"{where}: input {input} along {dim} (padded: {input}+2·{padding} = {input + 2L * padding}) is smaller than the " +
             $"dilated kernel {DilatedKernel(kernel, dilation)} ({PoolFormula(input, kernel, stride, padding, dilation, ceilMode)}).");
     }
 
@@ -84,7 +94,12 @@ public static partial class ShapeRules
                 $"max({stride}, {dilation}) = {limit}.");
         if (input < 1)
             throw new ShapeException($"{where}: input {input} along {dim} is empty; a transposed convolution needs at least 1 element.");
-        if (TransposedOutputSize(input, kernel, stride, padding, dilation, outputPadding) >= 1) return;
+        var o = TransposedOutputSize64(input, kernel, stride, padding, dilation, outputPadding);
+        if (o > MaxExtent)
+            throw new ShapeException(
+                $"{where}: output along {dim} would be {o} ({TransposedFormula(input, kernel, stride, padding, dilation, outputPadding)}), " +
+                $"more than the {MaxExtent:N0} elements a dimension can hold.");
+        if (o >= 1) return;
         throw new ShapeException(
             $"{where}: padding {padding} along {dim} crops away the whole output " +
             $"({TransposedFormula(input, kernel, stride, padding, dilation, outputPadding)}).");
@@ -111,5 +126,5 @@ public static partial class ShapeRules
     }
 
     private static string DilatedKernel(int kernel, int dilation) =>
-        dilation == 1 ? kernel.ToString() : $"{dilation}·({kernel}−1)+1 = {dilation * (kernel - 1) + 1}";
+        dilation == 1 ? kernel.ToString() : $"{dilation}·({kernel}−1)+1 = {(long)dilation * ((long)kernel - 1) + 1}";
 }
