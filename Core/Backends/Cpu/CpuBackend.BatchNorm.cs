@@ -11,9 +11,7 @@ public sealed partial class CpuBackend
     public unsafe void BatchNormStatistics(in AxisGeometry g, TensorStorage x, TensorStorage mean, TensorStorage variance)
     {
         var (xs, ms, vs, geo) = (Host(x), Host(mean), Host(variance), g);
-        CheckLength("BatchNormStatistics", "x", xs.Length, g.Length);
-        CheckLength("BatchNormStatistics", "mean", ms.Length, g.Axis);
-        CheckLength("BatchNormStatistics", "variance", vs.Length, g.Axis);
+        SeamChecks.BatchNorm(g, "cpu BatchNormStatistics", [("x", xs.Length)], [("mean", ms.Length), ("variance", vs.Length)]);
         var m = (float)((long)g.Outer * g.Inner);
         fixed (float* px = xs)
         {
@@ -33,22 +31,20 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void BatchNormForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage beta, TensorStorage y) =>
-        Normalize("BatchNormForward", g, eps, x, mean, variance, gamma, beta, y, relu: false);
+        Normalize("cpu BatchNormForward", g, eps, x, mean, variance, gamma, beta, y, relu: false);
 
     /// <inheritdoc />
     public void BatchNormReLUForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage beta, TensorStorage y) =>
-        Normalize("BatchNormReLUForward", g, eps, x, mean, variance, gamma, beta, y, relu: true);
+        Normalize("cpu BatchNormReLUForward", g, eps, x, mean, variance, gamma, beta, y, relu: true);
 
     // The ReLU runs on each strip while it is still in cache, with the ReLU entry's own kernel (same bits).
     private unsafe void Normalize(string entry, in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage beta, TensorStorage y, bool relu)
     {
         var (xs, ms, vs, gs, bs, ys, geo) = (Host(x), Host(mean), Host(variance), Host(gamma), Host(beta), Host(y), g);
-        CheckLength(entry, "x", xs.Length, g.Length);
-        CheckLength(entry, "y", ys.Length, g.Length);
-        foreach (var (name, s) in new[] { ("mean", ms), ("variance", vs), ("gamma", gs), ("beta", bs) })
-            CheckLength(entry, name, s.Length, g.Axis);
+        SeamChecks.BatchNorm(g, entry, [("x", xs.Length), ("y", ys.Length)],
+            [("mean", ms.Length), ("variance", vs.Length), ("gamma", gs.Length), ("beta", bs.Length)]);
         fixed (float* px = xs, py = ys)
         {
             var (ax, ay) = ((nint)px, (nint)py);
@@ -68,12 +64,12 @@ public sealed partial class CpuBackend
     /// <inheritdoc />
     public void BatchNormBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta) =>
-        NormalizeBackward("BatchNormBackward", g, eps, training, x, mean, variance, gamma, null, dy, dx, dgamma, dbeta);
+        NormalizeBackward("cpu BatchNormBackward", g, eps, training, x, mean, variance, gamma, null, dy, dx, dgamma, dbeta);
 
     /// <inheritdoc />
     public void BatchNormReLUBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage y, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta) =>
-        NormalizeBackward("BatchNormReLUBackward", g, eps, training, x, mean, variance, gamma, y, dy, dx, dgamma, dbeta);
+        NormalizeBackward("cpu BatchNormReLUBackward", g, eps, training, x, mean, variance, gamma, y, dy, dx, dgamma, dbeta);
 
     // With a ReLU output y, each channel's dy is first masked into scratch by the ReLU entry's own kernel, and both
     // passes read the masked copy: the sums and dx are then the bits of the two entries run one after the other.
@@ -82,11 +78,8 @@ public sealed partial class CpuBackend
     {
         var (xs, ms, vs, gs, dys, dxs, dgs, dbs, geo) = (Host(x), Host(mean), Host(variance), Host(gamma), Host(dy), Host(dx), Host(dgamma), Host(dbeta), g);
         var ys = y is null ? [] : Host(y);
-        foreach (var (name, s) in new[] { ("x", xs), ("dy", dys), ("dx", dxs) })
-            CheckLength(entry, name, s.Length, g.Length);
-        if (y is not null) CheckLength(entry, "y", ys.Length, g.Length);
-        foreach (var (name, s) in new[] { ("mean", ms), ("variance", vs), ("gamma", gs), ("dgamma", dgs), ("dbeta", dbs) })
-            CheckLength(entry, name, s.Length, g.Axis);
+        SeamChecks.BatchNorm(g, entry, [("x", xs.Length), ("y", y is null ? dys.Length : ys.Length), ("dy", dys.Length), ("dx", dxs.Length)],
+            [("mean", ms.Length), ("variance", vs.Length), ("gamma", gs.Length), ("dgamma", dgs.Length), ("dbeta", dbs.Length)]);
         var m = (float)((long)g.Outer * g.Inner);
         var relu = y is not null;
         fixed (float* px = xs, py = ys, pdy = dys, pdx = dxs)

@@ -7,7 +7,7 @@ public sealed partial class CpuBackend
     public unsafe void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y)
     {
         float[] xs = Host(x), ws = Host(w), ys = Host(y), bs = bias is null ? [] : Host(bias);
-        CheckConv(g, xs.Length, ws.Length, ys.Length, bias is null ? g.OutChannels : bs.Length, "ConvForward");
+        SeamChecks.Conv(g, xs.Length, ws.Length, bias is null ? null : bs.Length, ys.Length, "cpu ConvForward");
         var geo = g;
         fixed (float* px = xs, pw = ws, py = ys, pb = bs)
         {
@@ -37,7 +37,7 @@ public sealed partial class CpuBackend
     public unsafe void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx)
     {
         float[] dys = Host(dy), ws = Host(w), dxs = Host(dx);
-        CheckConv(g, dxs.Length, ws.Length, dys.Length, g.OutChannels, "ConvBackwardData");
+        SeamChecks.Conv(g, dxs.Length, ws.Length, null, dys.Length, "cpu ConvBackwardData");
         var geo = g;
         fixed (float* pdy = dys, pw = ws, pdx = dxs)
         {
@@ -68,7 +68,7 @@ public sealed partial class CpuBackend
     public unsafe void ConvBackwardFilter(in ConvGeometry g, TensorStorage x, TensorStorage dy, TensorStorage dw, TensorStorage? dbias)
     {
         float[] xs = Host(x), dys = Host(dy), dws = Host(dw), dbs = dbias is null ? [] : Host(dbias);
-        CheckConv(g, xs.Length, dws.Length, dys.Length, dbias is null ? g.OutChannels : dbs.Length, "ConvBackwardFilter");
+        SeamChecks.Conv(g, xs.Length, dws.Length, dbias is null ? null : dbs.Length, dys.Length, "cpu ConvBackwardFilter");
         var geo = g;
         fixed (float* px = xs, pdy = dys, pdw = dws, pdb = dbs)
         {
@@ -116,18 +116,5 @@ public sealed partial class CpuBackend
         var items = ConvGemm.Items(g);
         if (items >= Threads && items > 1) _pool.For(items, i => item(i, true));
         else for (var i = 0; i < items; i++) item(i, false);
-    }
-
-    private static void CheckConv(in ConvGeometry g, int xLength, int wLength, int yLength, int biasLength, string op)
-    {
-        if (g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
-            throw new ArgumentException($"Cpu {op}: groups {g.Groups} must divide in-channels {g.InChannels} and out-channels {g.OutChannels}.");
-        if (g.Batch < 0 || g.Input.Product <= 0 || g.Kernel.Product <= 0 || g.Output.Product < 0
-            || g.Stride.D < 1 || g.Stride.H < 1 || g.Stride.W < 1 || g.Dilation.D < 1 || g.Dilation.H < 1 || g.Dilation.W < 1)
-            throw new ArgumentException($"Cpu {op}: extents must be positive and strides and dilations at least 1 ({g}).");
-        if (xLength != g.InputLength || wLength != g.WeightLength || yLength != g.OutputLength || biasLength != g.OutChannels)
-            throw new ArgumentException(
-                $"Cpu {op}: the geometry expects x {g.InputLength}, w {g.WeightLength}, y {g.OutputLength}, bias {g.OutChannels} elements; "
-                + $"got {xLength}, {wLength}, {yLength}, {biasLength}.");
     }
 }

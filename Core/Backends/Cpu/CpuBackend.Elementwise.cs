@@ -8,7 +8,7 @@ public sealed partial class CpuBackend
     public unsafe void Unary(UnaryOp op, float alpha, TensorStorage x, TensorStorage y)
     {
         var (xs, ys) = (Host(x), Host(y));
-        CheckLength("Unary", "y", ys.Length, xs.Length);
+        SeamChecks.Unary(xs.Length, ys.Length, "cpu Unary");
         fixed (float* px = xs, py = ys)
         {
             var (ax, ay) = ((nint)px, (nint)py);
@@ -25,9 +25,7 @@ public sealed partial class CpuBackend
     public unsafe void UnaryBackward(UnaryOp op, float alpha, TensorStorage x, TensorStorage y, TensorStorage dy, TensorStorage dx)
     {
         var (xs, ys, dys, dxs) = (Host(x), Host(y), Host(dy), Host(dx));
-        CheckLength("UnaryBackward", "x", xs.Length, dys.Length);
-        CheckLength("UnaryBackward", "y", ys.Length, dys.Length);
-        CheckLength("UnaryBackward", "dx", dxs.Length, dys.Length);
+        SeamChecks.UnaryBackward(xs.Length, ys.Length, dys.Length, dxs.Length, "cpu UnaryBackward");
         fixed (float* px = xs, py = ys, pdy = dys, pdx = dxs)
         {
             var (ax, ay, ady, adx) = ((nint)px, (nint)py, (nint)pdy, (nint)pdx);
@@ -40,9 +38,7 @@ public sealed partial class CpuBackend
     public unsafe void Binary(BinaryOp op, in AxisGeometry g, TensorStorage a, TensorStorage b, bool bPerAxis, TensorStorage y)
     {
         var (av, bv, yv, geo) = (Host(a), Host(b), Host(y), g);
-        CheckLength("Binary", "a", av.Length, g.Length);
-        CheckLength("Binary", "b", bv.Length, bPerAxis ? g.Axis : g.Length);
-        CheckLength("Binary", "y", yv.Length, g.Length);
+        SeamChecks.Binary(g, av.Length, bv.Length, bPerAxis, yv.Length, "cpu Binary");
         fixed (float* pa = av, pb = bv, py = yv)
         {
             var (aa, ab, ay) = ((nint)pa, (nint)pb, (nint)py);

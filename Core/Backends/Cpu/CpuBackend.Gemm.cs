@@ -6,7 +6,7 @@ public sealed partial class CpuBackend
     public unsafe void Gemm(in GemmGeometry g, TensorStorage a, TensorStorage b, TensorStorage c)
     {
         float[] av = Host(a), bv = Host(b), cv = Host(c);
-        CheckGemm(g, av.Length, bv.Length, cv.Length);
+        SeamChecks.Gemm(g, av.Length, bv.Length, cv.Length, "cpu Gemm");
         var geo = g;
         fixed (float* pa = av, pb = bv, pc = cv)
         {
@@ -26,25 +26,5 @@ public sealed partial class CpuBackend
         var cp = c + g.OffsetC + (long)batch * g.StrideC;
         if (serial) GemmDriver.Run(av, bv, cp, g.N, g.M, g.N, g.K, g.Alpha, g.Beta);
         else ParallelGemm.Run(_pool, av, bv, cp, g.N, g.M, g.N, g.K, g.Alpha, g.Beta);
-    }
-
-    // The kernels index through raw pointers, so every matrix of the batch is bounds-checked here, once.
-    private static void CheckGemm(in GemmGeometry g, int aLength, int bLength, int cLength)
-    {
-        if (g.M < 0 || g.N < 0 || g.K < 0 || g.Batch < 0 || g.StrideA < 0 || g.StrideB < 0 || g.StrideC < 0
-            || g.OffsetA < 0 || g.OffsetB < 0 || g.OffsetC < 0)
-            throw new ArgumentException($"Cpu Gemm: sizes, strides and offsets must not be negative ({g}).");
-        if (g.Batch == 0) return;
-        Fits(g, "A", aLength, g.OffsetA, g.StrideA, (long)g.M * g.K);
-        Fits(g, "B", bLength, g.OffsetB, g.StrideB, (long)g.K * g.N);
-        Fits(g, "C", cLength, g.OffsetC, g.StrideC, (long)g.M * g.N);
-
-        static void Fits(in GemmGeometry g, string name, int length, int offset, int stride, long size)
-        {
-            var end = offset + (long)(g.Batch - 1) * stride + size;
-            if (size > 0 && end > length)
-                throw new ArgumentException(
-                    $"Cpu Gemm: matrix {name} of the batch ends at element {end}, beyond its buffer of {length} ({g}).");
-        }
     }
 }

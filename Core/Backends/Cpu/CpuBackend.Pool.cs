@@ -11,7 +11,7 @@ public sealed partial class CpuBackend
     {
         var (xs, ys, geo) = (Host(x), Host(y), g);
         var ids = argmax is null ? [] : Host(argmax);
-        CheckPool(g, xs.Length, ys.Length, ids.Length, "PoolForward");
+        SeamChecks.Pool(g, xs.Length, ys.Length, argmax?.Length, "cpu PoolForward");
         var (td, th, tw) = (PoolWindows.Table(g, 0), PoolWindows.Table(g, 1), PoolWindows.Table(g, 2));
         fixed (float* px = xs, py = ys)
         fixed (int* pa = ids)
@@ -30,7 +30,7 @@ public sealed partial class CpuBackend
     {
         var (dys, dxs, geo) = (Host(dy), Host(dx), g);
         var ids = argmax is null ? [] : Host(argmax);
-        CheckPool(g, dxs.Length, dys.Length, ids.Length, "PoolBackward");
+        SeamChecks.Pool(g, dxs.Length, dys.Length, argmax?.Length, "cpu PoolBackward");
         var (inP, outP) = (g.Input.Product, g.Output.Product);
         if (g.Kind != PoolKind.Max)
         {
@@ -45,12 +45,5 @@ public sealed partial class CpuBackend
         ForPlanes(g.Planes, inP, (p0, count) =>
             PoolKernels.Backward<float>(geo with { Planes = count }, dys.AsSpan(p0 * outP, count * outP),
                 ids.Length == 0 ? [] : ids.AsSpan(p0 * outP, count * outP), dxs.AsSpan(p0 * inP, count * inP)));
-    }
-
-    private static void CheckPool(in PoolGeometry g, int xLength, int yLength, int argmaxLength, string op)
-    {
-        CheckLength(op, "x", xLength, g.InputLength);
-        CheckLength(op, "y", yLength, g.OutputLength);
-        if (g.Kind == PoolKind.Max) CheckLength(op, "argmax", argmaxLength, g.OutputLength);
     }
 }

@@ -10,8 +10,7 @@ public sealed partial class CpuBackend
     public unsafe void Reduce(ReduceOp op, in AxisGeometry g, TensorStorage x, bool keepAxis, TensorStorage y)
     {
         var (xs, ys, geo) = (Host(x), Host(y), g);
-        CheckLength("Reduce", "x", xs.Length, g.Length);
-        CheckLength("Reduce", "y", ys.Length, keepAxis ? g.Axis : (long)g.Outer * g.Inner);
+        SeamChecks.Reduce(g, xs.Length, keepAxis, ys.Length, "cpu Reduce");
         // Without 256-bit vectors Max keeps the Reference loop, whose NaN rule must win; sums use lane-parallel strips.
         if (op == ReduceOp.Max && !Vector256.IsHardwareAccelerated)
         {

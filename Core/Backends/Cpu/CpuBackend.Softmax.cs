@@ -11,8 +11,7 @@ public sealed partial class CpuBackend
     public unsafe void Softmax(in AxisGeometry g, bool log, TensorStorage x, TensorStorage y)
     {
         var (xs, ys, geo) = (Host(x), Host(y), g);
-        CheckLength("Softmax", "x", xs.Length, g.Length);
-        CheckLength("Softmax", "y", ys.Length, g.Length);
+        SeamChecks.Softmax(g, xs.Length, ys.Length, null, "cpu Softmax");
         var line = g.Axis * g.Inner;
         if (!Vector256.IsHardwareAccelerated)
         {
@@ -39,9 +38,7 @@ public sealed partial class CpuBackend
     public unsafe void SoftmaxBackward(in AxisGeometry g, bool log, TensorStorage y, TensorStorage dy, TensorStorage dx)
     {
         var (ys, dys, dxs, geo) = (Host(y), Host(dy), Host(dx), g);
-        CheckLength("SoftmaxBackward", "y", ys.Length, g.Length);
-        CheckLength("SoftmaxBackward", "dy", dys.Length, g.Length);
-        CheckLength("SoftmaxBackward", "dx", dxs.Length, g.Length);
+        SeamChecks.Softmax(g, dxs.Length, ys.Length, dys.Length, "cpu SoftmaxBackward");
         var line = g.Axis * g.Inner;
         if (!Vector256.IsHardwareAccelerated)
         {

@@ -40,6 +40,7 @@ public sealed partial class CpuBackend : IBackend
     /// <inheritdoc />
     public void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst)
     {
+        SeamChecks.Copy(g, src.Length, dst.Length, "cpu Copy");
         var s = Host(src); var d = Host(dst);
         for (var i = 0; i < g.Count; i++)
             s.AsSpan(g.SrcOffset + i * g.SrcStride, g.BlockLength).CopyTo(d.AsSpan(g.DstOffset + i * g.DstStride, g.BlockLength));
@@ -49,8 +50,7 @@ public sealed partial class CpuBackend : IBackend
     public void Pad(in PadGeometry g, PaddingMode mode, TensorStorage x, TensorStorage y)
     {
         var (xs, ys, geometry) = (Host(x), Host(y), g);
-        CheckLength("Pad", "x", xs.Length, g.Planes * g.Input.Product);
-        CheckLength("Pad", "y", ys.Length, g.Planes * g.Output.Product);
+        SeamChecks.Pad(g, xs.Length, ys.Length, "cpu Pad");
         ForPlanes(g.Planes, g.Output.Product, (p0, count) =>
             PadKernels.Forward<float>(geometry with { Planes = count },
                 mode, xs.AsSpan(p0 * geometry.Input.Product, count * geometry.Input.Product),
@@ -61,8 +61,7 @@ public sealed partial class CpuBackend : IBackend
     public void PadBackward(in PadGeometry g, PaddingMode mode, TensorStorage dy, TensorStorage dx)
     {
         var (dys, dxs, geometry) = (Host(dy), Host(dx), g);
-        CheckLength("PadBackward", "dy", dys.Length, g.Planes * g.Output.Product);
-        CheckLength("PadBackward", "dx", dxs.Length, g.Planes * g.Input.Product);
+        SeamChecks.Pad(g, dxs.Length, dys.Length, "cpu PadBackward");
         ForPlanes(g.Planes, g.Output.Product, (p0, count) =>
             PadKernels.Backward<float>(geometry with { Planes = count },
                 mode, dys.AsSpan(p0 * geometry.Output.Product, count * geometry.Output.Product),
@@ -91,10 +90,4 @@ public sealed partial class CpuBackend : IBackend
     private static float[] Host(TensorStorage s) => ReferenceBackend.Host(s);
 
     private static int[] Host(IndexStorage s) => ReferenceBackend.Host(s);
-
-    private static void CheckLength(string op, string what, int actual, long expected)
-    {
-        if (actual != expected)
-            throw new ArgumentException($"Cpu {op}: {what} holds {actual} elements; the geometry needs {expected}.");
-    }
 }

@@ -20,12 +20,16 @@ public sealed partial class ReferenceBackend : IBackend
     public IndexStorage AllocateIndices(int length) => new HostIndexStorage(new int[length]);
 
     /// <inheritdoc />
-    public void Gemm(in GemmGeometry g, TensorStorage a, TensorStorage b, TensorStorage c) =>
+    public void Gemm(in GemmGeometry g, TensorStorage a, TensorStorage b, TensorStorage c)
+    {
+        SeamChecks.Gemm(g, a.Length, b.Length, c.Length, "reference Gemm");
         GemmKernel.Run(g, Host(a), Host(b), Host(c), g.Alpha, g.Beta);
+    }
 
     /// <inheritdoc />
     public void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst)
     {
+        SeamChecks.Copy(g, src.Length, dst.Length, "reference Copy");
         var s = Host(src); var d = Host(dst);
         for (var i = 0; i < g.Count; i++)
             s.AsSpan(g.SrcOffset + i * g.SrcStride, g.BlockLength).CopyTo(d.AsSpan(g.DstOffset + i * g.DstStride, g.BlockLength));
