@@ -32,7 +32,7 @@ public class SeamCheckTests
         var (x, w, bias, y) = (Buffer(b, 64), Buffer(b, 18), Buffer(b, 2), Buffer(b, 200));
         var e = Assert.Throws<GeometryException>(() => b.ConvForward(g, x, w, bias, y));
         Assert.StartsWith($"{name} ConvForward: ConvGeometry", e.Message);
-        Assert.Contains("the last window reaches (o−1)·s + (k−1)·d = 4294967303", e.Message);
+        Assert.Contains("the windows reach (o−1)·s + (k−1)·d + 1 = 4294967304 positions", e.Message);
         Assert.Throws<GeometryException>(() => b.ConvBackwardData(g, y, w, x));
         Assert.Throws<GeometryException>(() => b.ConvBackwardFilter(g, x, y, w, bias));
     }

@@ -168,10 +168,10 @@ public static class SeamChecks
         if (input < 1 || kernel < 1 || stride < 1 || dilation < 1 || padBefore < 0 || output < 0)
             throw Fail(entry, g, $"along dim {d} input {input}, kernel {kernel}, stride {stride} and dilation {dilation} must be ≥ 1, " +
                 $"padding {padBefore} and output {output} ≥ 0");
-        var reach = (long)Math.Max(output - 1, 0) * stride + (long)(kernel - 1) * dilation;
-        if (reach >= int.MaxValue || (long)input + padBefore >= int.MaxValue)
-            throw Fail(entry, g, $"along dim {d} the last window reaches (o−1)·s + (k−1)·d = {reach} and the padded input " +
-                $"{(long)input + padBefore}; both must fit in 32 bits");
+        var reach = (long)Math.Max(output - 1, 0) * stride + (long)(kernel - 1) * dilation + 1;
+        if (reach > int.MaxValue || (long)input + padBefore > int.MaxValue)
+            throw Fail(entry, g, $"along dim {d} the windows reach (o−1)·s + (k−1)·d + 1 = {reach} positions and the input with its " +
+                $"padding before {(long)input + padBefore}; both must fit in 32 bits");
     }
 
     private static void Matrix(string entry, in GemmGeometry g, string name, int length, int offset, int stride, long size)

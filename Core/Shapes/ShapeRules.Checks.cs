@@ -24,7 +24,11 @@ public static partial class ShapeRules
             throw new ShapeException(
                 $"{where}: output along {dim} would be {o} ({ConvFormula(input, kernel, stride, padBefore, padAfter, dilation)}), " +
                 $"more than the {MaxExtent:N0} elements a dimension can hold.");
-        if (o >= 1) return;
+        if (o >= 1)
+        {
+            CheckReach(where, dim, o, kernel, stride, dilation, (long)input + padBefore + padAfter, $"the padded input {padded}");
+            return;
+        }
         throw new ShapeException(
             $"{where}: input {input} along {dim} (padded: {padded} = {(long)input + padBefore + padAfter}) is smaller than the " +
             $"dilated kernel {DilatedKernel(kernel, dilation)} ({ConvFormula(input, kernel, stride, padBefore, padAfter, dilation)}).");
@@ -70,7 +74,11 @@ public static partial class ShapeRules
             throw new ShapeException(
                 $"{where}: output along {dim} would be {o} ({PoolFormula(input, kernel, stride, padding, dilation, ceilMode)}), " +
                 $"more than the {MaxExtent:N0} elements a dimension can hold.");
-        if (o >= 1) return;
+        if (o >= 1)
+        {
+            CheckReach(where, dim, o, kernel, stride, dilation, input + 2L * padding, $"the padded input {input}+2·{padding}");
+            return;
+        }
         throw new ShapeException(
             $"{where}: input {input} along {dim} (padded: {input}+2·{padding} = {input + 2L * padding}) is smaller than the " +
             $"dilated kernel {DilatedKernel(kernel, dilation)} ({PoolFormula(input, kernel, stride, padding, dilation, ceilMode)}).");
@@ -99,7 +107,12 @@ public static partial class ShapeRules
             throw new ShapeException(
                 $"{where}: output along {dim} would be {o} ({TransposedFormula(input, kernel, stride, padding, dilation, outputPadding)}), " +
                 $"more than the {MaxExtent:N0} elements a dimension can hold.");
-        if (o >= 1) return;
+        if (o >= 1)
+        {
+            // The conv it transposes slides over our output padded by p on both sides, with one window per input.
+            CheckReach(where, dim, input, kernel, stride, dilation, o + 2L * padding, $"the output before cropping {o}+2·{padding}");
+            return;
+        }
         throw new ShapeException(
             $"{where}: padding {padding} along {dim} crops away the whole output " +
             $"({TransposedFormula(input, kernel, stride, padding, dilation, outputPadding)}).");
@@ -117,6 +130,20 @@ public static partial class ShapeRules
             throw new ShapeException($"{where}: stride {stride} along {dim} must be ≥ 1 (the window must move forward).");
         if (dilation < 1)
             throw new ShapeException($"{where}: dilation {dilation} along {dim} must be ≥ 1 (1 means a dense kernel).");
+    }
+
+    /// <summary>
+    /// Every index a kernel computes must fit in 32 bits: the span of padded positions the windows reach,
+    /// (o−1)·s + d·(k−1) + 1, and the padded extent itself. The output rule alone does not bound either: a huge
+    /// stride keeps o small over a padded input of billions, and in ceil mode a lone window may run past it.
+    /// </summary>
+    private static void CheckReach(string where, string dim, long windows, int kernel, int stride, int dilation, long padded, string paddedText)
+    {
+        var reach = (windows - 1) * stride + (long)dilation * ((long)kernel - 1) + 1;
+        if (reach <= MaxExtent && padded <= MaxExtent) return;
+        throw new ShapeException(
+            $"{where}: along {dim} the windows reach (o−1)·s + d·(k−1) + 1 = ({windows}−1)·{stride} + {dilation}·({kernel}−1) + 1 = {reach} " +
+            $"positions of {paddedText} = {padded}; a dimension's indices must stay within {MaxExtent:N0}.");
     }
 
     private static void CheckPadding(string where, string dim, int padding)
