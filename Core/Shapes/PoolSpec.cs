@@ -100,15 +100,18 @@ public sealed class PoolSpec
 
     // p ≤ ⌊k/2⌋ keeps every window on the input only without dilation: a dilated window can straddle the input
     // and land its taps in the padding on both sides. Its max would be −∞ (PyTorch's backward then writes out of
-    // bounds), so such settings are rejected here.
-    // Without dilation the rule p ≤ ⌊k/2⌋ and the ceil-mode correction already guarantee it. The first tap at or
-    // after position 0 is found in closed form, in 64 bits, so a huge kernel costs nothing.
+    // bounds), so such settings are rejected here. Without dilation, p ≤ ⌊k/2⌋ and the ceil-mode correction already
+    // guarantee it. A window whose first tap lies in the input reads it, so only the windows starting in the padding
+    // (windows [0, left) and [right, o)) are checked, each in closed form and in 64 bits: a huge kernel or input
+    // costs nothing.
     private void CheckEveryWindowReadsInput(string where, string dim, int input, int d, int output)
     {
         if (dilation[d] == 1) return;
-        for (var o = 0; o < output; o++)
+        var left = Math.Min(output, ShapeRules.CeilDiv((long)padding[d], stride[d]));
+        var right = Math.Max(left, Math.Min(output, ShapeRules.CeilDiv((long)input + padding[d], stride[d])));
+        for (var o = left > 0 ? 0L : right; o < output; o = o + 1 == left ? right : o + 1)
         {
-            var first = (long)o * stride[d] - padding[d];
+            var first = o * stride[d] - padding[d];
             var j0 = first >= 0 ? 0 : ShapeRules.CeilDiv(-first, dilation[d]);
             if (j0 < kernel[d] && first + j0 * dilation[d] < input) continue;
             var taps = string.Join(", ", Enumerable.Range(0, Math.Min(kernel[d], 16)).Select(j => ShapeRules.Signed(first + (long)j * dilation[d])))
