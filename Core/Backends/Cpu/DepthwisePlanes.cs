@@ -23,7 +23,10 @@ internal static unsafe class DepthwisePlanes
     /// <summary>Whether these kernels handle <paramref name="g"/>: unit strides, no depth, at most 64 taps per chain.</summary>
     public static bool Applies(in ConvGeometry g) =>
         Vector256.IsHardwareAccelerated && g.Input.D == 1 && g.Kernel.D == 1 && g.Output.D == 1 && g.PadBefore.D == 0
-        && g.Stride.H == 1 && g.Stride.W == 1 && g.Kernel.Product * g.OutPerGroup <= MaxTaps;
+        && g.Stride.H == 1 && g.Stride.W == 1 && g.Kernel.Product * g.OutPerGroup <= MaxTaps
+        // The bordered scratch plane of either direction, in 64 bits (a huge dilation would overflow its int offsets).
+        && (Math.Max(g.Output.H, g.Input.H) + (g.Kernel.H - 1L) * g.Dilation.H) * (Math.Max(g.Output.W, g.Input.W) + 8 + (g.Kernel.W - 1L) * g.Dilation.W)
+            <= Scratch.MaxBorderedFloats;
 
     /// <summary>Work items covering <paramref name="planes"/> planes.</summary>
     public static int Items(int planes) => (planes + PlanesPerItem - 1) / PlanesPerItem;

@@ -73,10 +73,9 @@ internal static unsafe class Im2Col
     /// <summary>The outputs o in [lo, hi) whose input position first + o·stride lies in [0, input).</summary>
     public static (int Lo, int Hi) ValidRange(int first, int stride, int input, int outputs)
     {
-        var lo = first >= 0 ? 0 : (-first + stride - 1) / stride;
-        var hi = first >= input ? 0 : (input - 1 - first) / stride + 1;
-        lo = Math.Min(lo, outputs);
-        hi = Math.Min(hi, outputs);
+        // In 64 bits: −first + stride − 1 wraps for a stride near int.MaxValue.
+        var lo = first >= 0 ? 0 : (int)Math.Min(outputs, (-(long)first + stride - 1) / stride);
+        var hi = first >= input ? 0 : (int)Math.Min(outputs, ((long)input - 1 - first) / stride + 1);
         return (lo, Math.Max(lo, hi));
     }
 }

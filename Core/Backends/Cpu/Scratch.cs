@@ -11,6 +11,13 @@ internal static class Scratch
 {
     private static readonly ArrayPool<float> Pool = ArrayPool<float>.Create(1 << 30, 32);
 
+    /// <summary>
+    /// The largest zero-bordered plane set (in floats) the direct conv kernels copy their input into. They index it
+    /// in int and exist for small problems; a geometry that would need more (a huge padding or dilation with a
+    /// small output) takes the im2col path instead, which only ever holds what the taps read.
+    /// </summary>
+    public const long MaxBorderedFloats = 1 << 24;
+
     /// <summary>A buffer of at least <paramref name="length"/> floats with unspecified contents.</summary>
     public static float[] Rent(int length) => Pool.Rent(Math.Max(length, 1));
 

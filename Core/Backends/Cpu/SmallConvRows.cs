@@ -41,10 +41,17 @@ internal static unsafe class SmallConvRows
     /// <summary>Whether the forward pass runs here: 2-d (or 1-d), ungrouped, unit stride along W, few channels.</summary>
     public static bool AppliesForward(in ConvGeometry g) =>
         Vector256.IsHardwareAccelerated && g.Groups == 1 && g.Input.D == 1 && g.Kernel.D == 1 && g.Output.D == 1 && g.PadBefore.D == 0
-        && g.Stride.W == 1 && g.OutChannels <= 32 && g.InChannels <= 16 && g.Kernel.Product > 1 && g.InChannels * g.Kernel.Product <= 1024;
+        && g.Stride.W == 1 && g.OutChannels <= 32 && g.InChannels <= 16 && g.Kernel.Product > 1 && g.InChannels * g.Kernel.Product <= 1024
+        && Bordered(g.InChannels, g.Output.H, g.Output.W, g.Stride.H, g) <= Scratch.MaxBorderedFloats;
 
     /// <summary>Whether backward-data runs here: as <see cref="AppliesForward"/>, at unit stride.</summary>
-    public static bool AppliesBackwardData(in ConvGeometry g) => AppliesForward(g) && g.Stride.H == 1;
+    public static bool AppliesBackwardData(in ConvGeometry g) => AppliesForward(g) && g.Stride.H == 1
+        && Bordered(g.OutChannels, g.Input.H, g.Input.W, 1, g) <= Scratch.MaxBorderedFloats;
+
+    // Floats in one image's zero-bordered planes (Layout's Rows × Cols per channel), in 64 bits: a huge padding or
+    // dilation with a small output would overflow the int offsets the kernels use.
+    private static long Bordered(int channels, int outH, int outW, int strideH, in ConvGeometry g) =>
+        channels * ((outH - 1L) * strideH + (g.Kernel.H - 1L) * g.Dilation.H + 1) * (Math.Max(outW, 32) + (g.Kernel.W - 1L) * g.Dilation.W);
 
     /// <summary>y = bias + x ⋆ w, one image per work item.</summary>
     public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y)
