@@ -5,9 +5,12 @@ public enum UnaryOp
 {
     /// <summary>y = x.</summary>
     Identity,
-    /// <summary>y = max(x, 0); dy/dx = 1 where x &gt; 0, else 0.</summary>
+    /// <summary>
+    /// y = 0 where x &lt; 0, else x (PyTorch's relu: NaN propagates, −0 stays −0); dx = 0 where x ≤ 0, else dy
+    /// (PyTorch's threshold_backward, a selection: a NaN x passes its gradient).
+    /// </summary>
     ReLU,
-    /// <summary>y = x if x &gt; 0 else α·x; dy/dx = 1 or α.</summary>
+    /// <summary>y = x if x &gt; 0 else α·x; dy/dx = 1 or α (NaN in gives NaN out).</summary>
     LeakyReLU,
     /// <summary>y = 1/(1+e^−x); dy/dx = y(1−y).</summary>
     Sigmoid,

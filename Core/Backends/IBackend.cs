@@ -93,8 +93,9 @@ public interface IBackend
         TensorStorage gamma, TensorStorage dy, TensorStorage dx, TensorStorage dgamma, TensorStorage dbeta);
 
     /// <summary>
-    /// y = max(0, batch norm of x): <see cref="BatchNormForward"/> and the ReLU that usually follows it, in one pass
-    /// over the activations and with no intermediate tensor. Same bits as the two entries one after the other.
+    /// y = ReLU(batch norm of x): <see cref="BatchNormForward"/> and the ReLU that usually follows it, in one pass
+    /// over the activations and with no intermediate tensor. Same bits as the two entries one after the other, NaN
+    /// included (ReLU propagates it).
     /// </summary>
     void BatchNormReLUForward(in AxisGeometry g, float eps, TensorStorage x, TensorStorage mean, TensorStorage variance,
         TensorStorage gamma, TensorStorage beta, TensorStorage y)
@@ -105,8 +106,8 @@ public interface IBackend
     }
 
     /// <summary>
-    /// The backward of max(0, batch norm of x) from the block's output y: dy is passed where y &gt; 0 (exactly where
-    /// the batch norm's output was positive) and stopped elsewhere, then flows as in <see cref="BatchNormBackward"/>.
+    /// The backward of ReLU(batch norm of x) from the block's output y: dy is stopped where y ≤ 0 (exactly where the
+    /// batch norm's output was) and passed elsewhere, NaN included, then flows as in <see cref="BatchNormBackward"/>.
     /// Same bits as <see cref="UnaryBackward"/> for ReLU followed by <see cref="BatchNormBackward"/>.
     /// </summary>
     void BatchNormReLUBackward(in AxisGeometry g, float eps, bool training, TensorStorage x, TensorStorage mean, TensorStorage variance,

@@ -12,7 +12,10 @@ namespace Functional.Ops;
 /// <param name="Alpha">LeakyReLU's negative slope; unused by the others.</param>
 public sealed record Activation(string Name, UnaryOp Op, float Alpha = 0f)
 {
-    /// <summary>max(x, 0); derivative 1 for x &gt; 0 and 0 otherwise (0 at the kink, as PyTorch).</summary>
+    /// <summary>
+    /// 0 for x &lt; 0, else x, as PyTorch's relu: NaN propagates (a NaN is never hidden as 0). The backward passes dy
+    /// where x is not ≤ 0 (so a NaN's gradient passes) and gives 0 elsewhere, 0 at the kink, as PyTorch.
+    /// </summary>
     public static Activation ReLU { get; } = new("ReLU", UnaryOp.ReLU);
 
     /// <summary>x for x &gt; 0, else slope·x; derivative 1 or slope.</summary>

@@ -25,7 +25,8 @@ internal static unsafe class VectorKernels
                 var v = Vector256.Load(x + i);
                 var r = op switch
                 {
-                    UnaryOp.ReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256<float>.Zero),
+                    // Only x < 0 is replaced, so a NaN passes (an ordered compare is false for NaN), as in the Reference.
+                    UnaryOp.ReLU => Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v),
                     UnaryOp.LeakyReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, va * v),
                     UnaryOp.Scale => va * v,
                     UnaryOp.AddScalar => v + va,
@@ -42,7 +43,7 @@ internal static unsafe class VectorKernels
             var v = x[i];
             y[i] = op switch
             {
-                UnaryOp.ReLU => v > 0f ? v : 0f,
+                UnaryOp.ReLU => v < 0f ? 0f : v,
                 UnaryOp.LeakyReLU => v > 0f ? v : alpha * v,
                 UnaryOp.Scale => alpha * v,
                 UnaryOp.AddScalar => v + alpha,
@@ -55,10 +56,15 @@ internal static unsafe class VectorKernels
         return true;
     }
 
-    /// <summary>dx = f′·dy, with f′ from x or from y = f(x) as in the Reference (for every op).</summary>
+    /// <summary>dx = f′·dy, with f′ from x or from y = f(x) as in the Reference (for every op); ReLU's selects as the Reference's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UnaryBackward(UnaryOp op, float alpha, float* x, float* y, float* dy, float* dx, int n)
     {
+        if (op == UnaryOp.ReLU)
+        {
+            ReLUBackward(x, dy, dx, n);
+            return;
+        }
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -69,7 +75,6 @@ internal static unsafe class VectorKernels
                 var w = Vector256.Load(y + i);
                 var d = op switch
                 {
-                    UnaryOp.ReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), one, Vector256<float>.Zero),
                     UnaryOp.LeakyReLU => Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), one, va),
                     UnaryOp.Sigmoid => w * (one - w),
                     UnaryOp.Tanh => one - w * w,
@@ -89,7 +94,6 @@ internal static unsafe class VectorKernels
             var (v, w) = (x[i], y[i]);
             var d = op switch
             {
-                UnaryOp.ReLU => v > 0f ? 1f : 0f,
                 UnaryOp.LeakyReLU => v > 0f ? 1f : alpha,
                 UnaryOp.Sigmoid => w * (1f - w),
                 UnaryOp.Tanh => 1f - w * w,
@@ -103,6 +107,18 @@ internal static unsafe class VectorKernels
             };
             dx[i] = d * dy[i];
         }
+    }
+
+    // PyTorch's threshold_backward: dx = 0 where x ≤ 0, else dy. A NaN x is not ≤ 0, so its gradient passes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReLUBackward(float* x, float* dy, float* dx, int n)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Load(x + i), Vector256<float>.Zero), Vector256<float>.Zero,
+                    Vector256.Load(dy + i)).Store(dx + i);
+        for (; i < n; i++) dx[i] = x[i] <= 0f ? 0f : dy[i];
     }
 
     /// <summary>y = a ∘ b over n elements.</summary>

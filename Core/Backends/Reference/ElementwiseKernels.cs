@@ -15,7 +15,8 @@ public static class ElementwiseKernels
     public static T Apply<T>(UnaryOp op, T alpha, T x) where T : IFloatingPointIeee754<T> => op switch
     {
         UnaryOp.Identity => x,
-        UnaryOp.ReLU => x > T.Zero ? x : T.Zero,
+        // PyTorch's relu: only x < 0 becomes 0, so NaN (and −0) pass through unchanged. `x > 0 ? x : 0` hid a NaN.
+        UnaryOp.ReLU => x < T.Zero ? T.Zero : x,
         UnaryOp.LeakyReLU => x > T.Zero ? x : alpha * x,
         // Two branches so that e^(−x) never overflows for large negative x.
         UnaryOp.Sigmoid => x >= T.Zero ? T.One / (T.One + T.Exp(-x)) : T.Exp(x) / (T.One + T.Exp(x)),
@@ -30,10 +31,19 @@ public static class ElementwiseKernels
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown unary operation."),
     };
 
-    /// <summary>dx = f′ · dy, taking f′ from x or from y = f(x), whichever is cheaper and exact.</summary>
+    /// <summary>
+    /// dx = f′ · dy, taking f′ from x or from y = f(x), whichever is cheaper and exact. ReLU's is a selection, as
+    /// PyTorch's threshold_backward: dx = 0 where x ≤ 0, else dy. A NaN x is not ≤ 0, so its dy passes, and a
+    /// non-finite dy where x ≤ 0 gives 0, not 0·∞ = NaN.
+    /// </summary>
     public static void UnaryBackward<T>(UnaryOp op, T alpha, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         where T : IFloatingPointIeee754<T>
     {
+        if (op == UnaryOp.ReLU)
+        {
+            for (var i = 0; i < dy.Length; i++) dx[i] = x[i] <= T.Zero ? T.Zero : dy[i];
+            return;
+        }
         for (var i = 0; i < dy.Length; i++) dx[i] = Derivative(op, alpha, x, y, i) * dy[i];
     }
 
@@ -44,8 +54,9 @@ public static class ElementwiseKernels
         return op switch
         {
             UnaryOp.Identity or UnaryOp.AddScalar => T.One,
-            // PyTorch's convention at the kink: the derivative at exactly 0 is 0 (ReLU) or α (LeakyReLU).
-            UnaryOp.ReLU => x[i] > T.Zero ? T.One : T.Zero,
+            // PyTorch's convention at the kink: the derivative at exactly 0 is 0 (ReLU) or α (LeakyReLU). A NaN x
+            // is not ≤ 0, so ReLU passes it (as UnaryBackward's selection) and LeakyReLU scales it by α.
+            UnaryOp.ReLU => x[i] <= T.Zero ? T.Zero : T.One,
             UnaryOp.LeakyReLU => x[i] > T.Zero ? T.One : alpha,
             UnaryOp.Sigmoid => y[i] * (T.One - y[i]),
             UnaryOp.Tanh => T.One - y[i] * y[i],
