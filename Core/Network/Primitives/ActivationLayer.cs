@@ -15,7 +15,8 @@ public sealed record ActivationLayer(Activation Activation) : Primitive
     protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass)
     {
         var y = Activation.Forward(pass.Context, x);
-        // ReLU's y > 0 exactly where x > 0, so its pullback keeps only y and x can be freed after the forward.
+        // ReLU's y ≤ 0 exactly where x ≤ 0 (and y is NaN where x is), so its pullback keeps only y and x can be
+        // freed after the forward.
         var input = Activation.Op == Backends.UnaryOp.ReLU ? y : x;
         return new(y, state, dy => PullbackResult.For(pass, () => Activation.Backward(pass.Context, input, y, dy), TensorTree.Empty));
     }
