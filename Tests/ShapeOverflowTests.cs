@@ -85,6 +85,15 @@ public class ShapeOverflowTests
     }
 
     [Fact]
+    public void A_locally_connected_kernel_of_two_to_the_thirty_two_taps_is_rejected()
+    {
+        // 65536·65536 wrapped to 0 taps, and the layer planned a 1×1×2×2 output with no weights to read.
+        var spec = Functional.Ops.LocallyConnectedSpec.Square(1, 65536, padding: 32768);
+        var e = Assert.Throws<ShapeException>(() => Functional.Ops.LocallyConnected2d.OutputShape(spec, Shape.Images(1, 1, 1, 1)));
+        Assert.Contains("kernel taps kH·kW = 65536·65536 = 4294967296 elements", e.Message);
+    }
+
+    [Fact]
     public void Parameter_counts_beyond_long_throw_instead_of_wrapping()
     {
         var e = Assert.Throws<ShapeException>(() =>

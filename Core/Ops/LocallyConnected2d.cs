@@ -114,7 +114,9 @@ public static class LocallyConnected2d
         if (s.OutChannels < 1) throw new ShapeException($"{where}: {s.OutChannels} output channels; it needs at least 1.");
         ShapeRules.CheckConvDim(where, "H", x[2], s.KernelH, s.StrideH, s.PadH, s.PadH, s.DilationH);
         ShapeRules.CheckConvDim(where, "W", x[3], s.KernelW, s.StrideW, s.PadW, s.PadW, s.DilationW);
-        int c = x[1], taps = Extents.Product($"{where}: unfolded channels C·kH·kW", s.KernelH, s.KernelW), unfolded = Extents.Product($"{where}: unfolded channels C·kH·kW", c, taps);
+        // The unfold's channel count C·kH·kW is an int extent: checked, so a huge kernel is a ShapeException.
+        int c = x[1], taps = Extents.Product($"{where}: kernel taps kH·kW", s.KernelH, s.KernelW);
+        var unfolded = Extents.Product($"{where}: unfolded channels C·kH·kW", c, taps);
         var output = new Dims3(1, ShapeRules.ConvOutputSize(x[2], s.KernelH, s.StrideH, s.PadH, s.DilationH),
             ShapeRules.ConvOutputSize(x[3], s.KernelW, s.StrideW, s.PadW, s.DilationW));
         return new ConvGeometry(2, x[0], c, unfolded, c, new Dims3(1, x[2], x[3]), new Dims3(1, s.KernelH, s.KernelW),
