@@ -29,7 +29,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue an interrupted run from its runs/<timestamp>/model.safetensors (and the model.training.safetensors beside it), " +
-                "with the run's own settings and folder; only --data and --backend may be given with it.",
+                "with the run's own settings and folder; only --data, --backend and --epochs (the total to train to) may be given with it.",
         };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST; the last stdout line is the test accuracy.")
         {
@@ -38,12 +38,12 @@ internal static class TrainCommand
         command.SetAction(r => CliErrors.Guard(r, stdout =>
         {
             if (r.GetValue(resume) is not null)
-                foreach (Option fixedByRun in new Option[] { epochs, batch, lr, optimizer, schedule, seed, output, limit, clip, patience })
+                foreach (Option fixedByRun in new Option[] { batch, lr, optimizer, schedule, seed, output, limit, clip, patience })
                     if (r.GetResult(fixedByRun) is { Implicit: false })
                         throw new UsageException($"{fixedByRun.Name} cannot be combined with --resume: a resumed run keeps the settings it was started with.");
             var settings = new TrainSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
                 r.GetValue(schedule)!, r.GetValue(seed), r.GetValue(output)!, r.GetValue(limit), r.GetValue(data), r.GetValue(backend)!,
-                r.GetValue(clip), r.GetValue(patience)) { Resume = r.GetValue(resume) };
+                r.GetValue(clip), r.GetValue(patience)) { Resume = r.GetValue(resume), EpochsGiven = r.GetResult(epochs) is { Implicit: false } };
             return TrainRun.Execute(settings, stdout, r.InvocationConfiguration.Error);
         }));
         return command;

@@ -22,9 +22,14 @@ internal static class TrainRun
     public static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr)
     {
         settings.Validate();
-        // A resumed run takes the interrupted run's settings (only the data folder and backend may differ) and folder.
+        // A resumed run takes the interrupted run's settings (only the data folder, backend and epochs may differ) and folder.
         var resumed = settings.Resume is { } from ? RunCheckpoint.LoadResumable(from) : default;
-        if (resumed.Point is not null) settings = resumed.Settings with { Data = settings.Data, Backend = settings.Backend };
+        if (resumed.Point is not null)
+            settings = resumed.Settings with
+            {
+                Data = settings.Data, Backend = settings.Backend, Resume = settings.Resume,
+                Epochs = settings.EpochsGiven ? settings.Epochs : resumed.Settings.Epochs,
+            };
         var context = Backend.Create(settings.Backend);
         var dataDir = DatasetLocator.ForThisMachine(stderr).Locate(settings.Data);
         double accuracy;

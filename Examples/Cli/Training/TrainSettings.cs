@@ -12,6 +12,11 @@ internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, stri
     [JsonIgnore]
     public string? Resume { get; init; }
 
+    /// <summary>Whether <c>--epochs</c> was given on the command line: with <see cref="Resume"/>, it extends (or
+    /// ends) the resumed run at that many epochs in all instead of the recorded number.</summary>
+    [JsonIgnore]
+    public bool EpochsGiven { get; init; }
+
     /// <summary>The main job's defaults: they reach ≥ 0.89 test accuracy with margin (docs/training.md).</summary>
     public static TrainSettings Default { get; } = new(8, 64, null, "adam", "one-cycle", 42, "runs", null, null, Training.Backend.DefaultName, null, null);
 
