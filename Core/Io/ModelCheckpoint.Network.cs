@@ -39,7 +39,7 @@ public static partial class ModelCheckpoint
             throw new CheckpointMetadataException(path, InputShapeKey, $"records no '{InputShapeKey}'; load it with ModelCheckpoint.Load(path, architecture, inputShape).");
         Layer architecture;
         try { architecture = NetworkDescription.Read(description); }
-        catch (NetworkFormatException e) { throw new NetworkFormatException(e.Element, $"in {path}: {e.Message}"); }
+        catch (NetworkFormatException e) { throw e.InFile(path); }
         return Load(path, file, architecture.Init(ParseShape(path, input), seed: 0));
     }
 
