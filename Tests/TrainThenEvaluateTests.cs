@@ -25,7 +25,7 @@ public class TrainThenEvaluateTests
             var (code, output, error) = Cli("train", "--data", Fixture, "--epochs", "2", "--limit", "300", "--out", root);
             Assert.True(code == 0, error);
             var folder = output[^2]["run folder: ".Length..];
-            Assert.Equal(["activations.png", "confusion.png", "curves.png", "filters.png", "history.csv", "model.safetensors"],
+            Assert.Equal(["activations.png", "confusion.png", "curves.png", "filters.png", "history.csv", "model.safetensors", "model.training.safetensors"],
                 Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             foreach (var png in RunFolderPictures.FileNames)
                 Assert.Equal(["IHDR", "IDAT", "IEND"], PicturesPngReader.Decode(File.ReadAllBytes(Path.Combine(folder, png))).ChunkTypes);

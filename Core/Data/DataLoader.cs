@@ -2,14 +2,17 @@ using Functional.Random;
 
 namespace Functional.Data;
 
-/// <summary>One mini-batch: images N×C×H×W (normalised, augmented) and their labels.</summary>
-/// <param name="Images">The float images of the batch, N×C×H×W.</param>
-/// <param name="Labels">The class of each image; a fresh array owned by the caller.</param>
+/// <summary>One mini-batch: inputs N×… (for images N×C×H×W, normalised, augmented) and their labels or targets.</summary>
+/// <param name="Images">The float inputs of the batch, N×sample shape.</param>
+/// <param name="Labels">The class of each sample; a fresh array owned by the caller (empty when the batch has <see cref="Targets"/>).</param>
 /// <param name="Indices">Which dataset sample each row came from (for inspection and tests).</param>
 public sealed record Batch(Tensor Images, int[] Labels, int[] Indices)
 {
     /// <summary>Number of samples in the batch (the last batch of an epoch may be smaller).</summary>
-    public int Count => Labels.Length;
+    public int Count => Indices.Length;
+
+    /// <summary>Float targets N×… for a regression loss such as <c>Loss.Mse</c>, or null when the batch has class labels.</summary>
+    public Tensor? Targets { get; init; }
 }
 
 /// <summary>
@@ -18,7 +21,7 @@ public sealed record Batch(Tensor Images, int[] Labels, int[] Indices)
 /// at a time, so memory holds the byte dataset plus the batches the caller keeps, never a float copy of everything.
 /// The same key, epoch and settings always give the same batches, on any machine and for any thread count.
 /// </summary>
-public sealed class DataLoader
+public sealed class DataLoader : IBatchSource
 {
     private readonly Key? shuffleKey;
     private readonly Key augmentKey;

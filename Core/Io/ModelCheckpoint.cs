@@ -1,4 +1,6 @@
 using System.Globalization;
+using Functional.Data;
+using Functional.Io.Description;
 using Functional.Network;
 
 namespace Functional.Io;
@@ -6,7 +8,7 @@ namespace Functional.Io;
 /// <summary>A model read from a checkpoint, with the file's <c>__metadata__</c> (epoch, accuracy, … as the saver wrote them).</summary>
 /// <param name="Model">The template's architecture with the file's parameters and state.</param>
 /// <param name="Metadata">Every metadata string of the file.</param>
-public sealed record Checkpoint(Model Model, IReadOnlyDictionary<string, string> Metadata);
+public sealed partial record Checkpoint(Model Model, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// Whole models as safetensors files that PyTorch reads and writes: every parameter and state tensor under its tree
@@ -14,7 +16,7 @@ public sealed record Checkpoint(Model Model, IReadOnlyDictionary<string, string>
 /// <c>1.num_batches_tracked</c> as int64), in state-dict order. The metadata describes the architecture, so a
 /// checkpoint is never silently loaded into a different network. Saves are atomic; round trips are bit-exact.
 /// </summary>
-public static class ModelCheckpoint
+public static partial class ModelCheckpoint
 {
     /// <summary>Metadata key: the architecture's name (the <c>name</c> given to Save, else its description).</summary>
     public const string ArchitectureKey = "architecture";
@@ -30,8 +32,12 @@ public static class ModelCheckpoint
     /// <exception cref="ArgumentException">A metadata key collides with one the checkpoint writes itself.</exception>
     /// <param name="batchesTracked">PyTorch's <c>num_batches_tracked</c>, written for every batch norm whose state
     /// lacks it: the number of training-mode batches the statistics have seen (in a training run, the optimizer steps).</param>
-    public static void Save(string path, Model model, string? name = null, IReadOnlyDictionary<string, string>? metadata = null, long batchesTracked = 0) =>
-        Save(path, model, name, metadata, batchesTracked, null, null);
+    /// <param name="normalization">How inputs were normalised for this model, stored as <c>normalization_mean</c> and
+    /// <c>normalization_std</c> so <see cref="Checkpoint.Normalization"/> can apply it again.</param>
+    /// <param name="epoch">The training epoch after which the model was saved, stored as <c>epoch</c>.</param>
+    public static void Save(string path, Model model, string? name = null, IReadOnlyDictionary<string, string>? metadata = null, long batchesTracked = 0,
+        Normalization? normalization = null, int? epoch = null) =>
+        Save(path, model, name, WithTraining(metadata, normalization, epoch), batchesTracked, wrap: null, beforeRename: null);
 
     /// <summary>The test seam of <see cref="AtomicFile"/>: fail mid-write or between write and rename.</summary>
     internal static void Save(string path, Model model, string? name, IReadOnlyDictionary<string, string>? metadata, long batchesTracked,
@@ -43,6 +49,8 @@ public static class ModelCheckpoint
             [LayersKey] = Layers(model.Architecture, model.InputShape),
             [InputShapeKey] = string.Join(",", model.InputShape.Dims),
         };
+        // A network built from layer types defined outside the library has no description; Load(path, layer) still reads it.
+        if (NetworkDescription.CanDescribe(model.Architecture)) meta[NetworkKey] = NetworkDescription.Write(model.Architecture);
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
             if (!meta.TryAdd(key, value))
                 throw new ArgumentException($"ModelCheckpoint.Save: the metadata key '{key}' is written by the checkpoint itself; choose another.", nameof(metadata));
@@ -80,7 +88,7 @@ public static class ModelCheckpoint
             throw SafeTensorsHeader.Error(path, $"was saved from the layers [{saved}] but the model has [{layers}].");
         var parameters = TensorTree.Of(template.Parameters.Select(l => new TensorLeaf(l.Path, file.Tensors[l.Path])));
         var state = TensorTree.Of(template.State.Select(l => new TensorLeaf(l.Path, file.Tensors[l.Path])));
-        return new(template.WithParameters(parameters).WithState(state), file.Metadata);
+        return new(template.WithParameters(parameters).WithState(state), file.Metadata) { File = path };
     }
 
     /// <summary>Loads a checkpoint into <paramref name="architecture"/>, for the input shape the file records (or
@@ -128,7 +136,7 @@ public static class ModelCheckpoint
 
     private static string Join(string module, string name) => module.Length == 0 ? name : $"{module}.{name}";
 
-    private static Shape ParseShape(string path, string text)
+    internal static Shape ParseShape(string path, string text)
     {
         var parts = text.Split(',');
         var dims = new int[parts.Length];

@@ -7,7 +7,7 @@ namespace Functional.Training;
 /// <param name="Seed">Seeds the per-step keys that drive dropout; the same seed repeats a run exactly.</param>
 /// <param name="Loss">The training and evaluation loss; cross-entropy when null.</param>
 /// <param name="ClipNorm">When set, gradients are clipped to this global L2 norm before each step.</param>
-/// <param name="EarlyStopping">When set, training stops once the test loss stops improving.</param>
+/// <param name="EarlyStopping">When set, training stops once the test loss stops improving (needs test data).</param>
 /// <param name="LogEvery">A debug-level step log every this many steps (0: none).</param>
 public sealed record FitOptions(int Epochs, long Seed = 0, Loss? Loss = null, double? ClipNorm = null,
     EarlyStopping? EarlyStopping = null, int LogEvery = 100)
@@ -40,6 +40,10 @@ public interface ITrainingObserver
 
     /// <summary>An epoch's steps are done and the model evaluated; <paramref name="history"/> ends with its record.</summary>
     void EpochFinished(IReadOnlyList<EpochRecord> history, Model model);
+
+    /// <summary>After <see cref="EpochFinished"/>: the point the run could be resumed from (model, optimizer state,
+    /// history, seed), for observers that write resumable checkpoints. Does nothing unless implemented.</summary>
+    void Resumable(ResumePoint point) { }
 }
 
 /// <summary>What a fit returns: the trained model, one record per epoch, and the optimizer state to resume from.</summary>
@@ -47,7 +51,13 @@ public interface ITrainingObserver
 /// <param name="History">One record per epoch run, in order.</param>
 /// <param name="OptimizerState">The optimizer state after the last step.</param>
 /// <param name="StoppedEarly">Whether early stopping ended the run before the last epoch.</param>
-public sealed record FitResult(Model Model, IReadOnlyList<EpochRecord> History, OptimizerState OptimizerState, bool StoppedEarly);
+public sealed record FitResult(Model Model, IReadOnlyList<EpochRecord> History, OptimizerState OptimizerState, bool StoppedEarly)
+{
+    /// <summary>The point after the last epoch run (its model, not the best one after an early stop), to train further
+    /// with <see cref="Trainer.Resume"/> or to save with <c>TrainingCheckpoint.Save</c>.</summary>
+    public required ResumePoint Last { get; init; }
+}
 
 /// <summary>Mean loss and accuracy of a model over a dataset, in inference mode.</summary>
+/// <param name="Accuracy">Fraction classified correctly; NaN for data with float targets (regression).</param>
 public sealed record Evaluation(double Loss, double Accuracy, int Samples);

@@ -11,30 +11,70 @@ namespace Functional.Training;
 /// <summary>
 /// The training loop as a function: a model, an optimizer and data in; the trained model and its history out.
 /// Every step is LossAndGradients → NaN checks → optional clipping → optimizer step, each producing new values;
-/// after every epoch the model is evaluated on the test data, logged, and handed to the observer.
+/// after every epoch the model is evaluated on the test data (when given), logged, and handed to the observer.
+/// <see cref="Resume"/> continues a run from any epoch's <see cref="ResumePoint"/>, bit for bit.
 /// </summary>
 public static class Trainer
 {
     /// <summary>Trains <paramref name="model"/> for <see cref="FitOptions.Epochs"/> epochs of <paramref name="train"/>.</summary>
-    /// <param name="test">Evaluated after every epoch (inference mode); use the training normalisation.</param>
+    /// <param name="train">The training batches: a <see cref="DataLoader"/> (byte images, labels) or a
+    /// <see cref="TensorLoader"/> (float inputs of any shape, labels or float targets for a loss such as <c>Loss.Mse</c>).</param>
+    /// <param name="test">Evaluated after every epoch (inference mode; use the training normalisation), or null to
+    /// train without a held-out set (the history's test columns are then NaN).</param>
     /// <param name="logger">Receives structured events: start, each epoch (Information), steps (Debug), early stop.</param>
     /// <exception cref="NonFiniteTrainingException">A loss, gradient, parameter or state went NaN or infinite; the
     /// message names the step and the first such tensor in layer order.</exception>
+    /// <exception cref="ArgumentException">Early stopping is asked for without test data.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired (checked before each step).</exception>
-    public static FitResult Fit(Model model, Optimizer optimizer, DataLoader train, DataLoader test, FitOptions options,
+    public static FitResult Fit(Model model, Optimizer optimizer, IBatchSource train, IBatchSource? test, FitOptions options,
+        ILogger? logger = null, ITrainingObserver? observer = null, CancellationToken cancellation = default) =>
+        Run(new ResumePoint(model, optimizer.Init(model), [], options.Seed), optimizer, train, test, options, logger, observer, cancellation);
+
+    /// <summary>
+    /// Continues a fit from <paramref name="from"/> (a <see cref="FitResult.Last"/>, an observer's
+    /// <see cref="ITrainingObserver.Resumable"/> point, or <c>TrainingCheckpoint.Load</c>) up to
+    /// <see cref="FitOptions.Epochs"/> epochs in all. With the same optimizer (schedule included), data and options
+    /// as the interrupted run, the result equals the uninterrupted run's bit for bit: the optimizer state carries the
+    /// moments and the step (the schedule's position and the next dropout key), the epoch count the next shuffle,
+    /// and the history continues from the point's records.
+    /// </summary>
+    /// <exception cref="ArgumentException">The point's seed differs from <see cref="FitOptions.Seed"/>, its optimizer
+    /// state has other slots than <paramref name="optimizer"/> keeps, or it has already run the epochs asked for.</exception>
+    /// <remarks>With early stopping, the best test loss and its epoch come from the history; when that epoch lies
+    /// before the point, its model is not in the point, and an early stop returns the last model instead (and logs it).</remarks>
+    public static FitResult Resume(ResumePoint from, Optimizer optimizer, IBatchSource train, IBatchSource? test, FitOptions options,
         ILogger? logger = null, ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
+        if (from.Seed != options.Seed)
+            throw new ArgumentException($"Trainer.Resume: the run used seed {from.Seed} but the options give {options.Seed}; the per-step keys would differ from the uninterrupted run's.", nameof(options));
+        var slots = optimizer.Init(from.Model).Slots.Keys;
+        if (!slots.SequenceEqual(from.OptimizerState.Slots.Keys))
+            throw new ArgumentException($"Trainer.Resume: the saved optimizer state has the slots [{string.Join(", ", from.OptimizerState.Slots.Keys)}] but {optimizer} keeps [{string.Join(", ", slots)}]; resume with the run's optimizer.", nameof(optimizer));
+        if (from.Epoch >= options.Epochs)
+            throw new ArgumentException($"Trainer.Resume: the run has already trained {from.Epoch} epochs and the options ask for {options.Epochs} in all; ask for more.", nameof(options));
+        return Run(from, optimizer, train, test, options, logger, observer, cancellation);
+    }
+
+    private static FitResult Run(ResumePoint from, Optimizer optimizer, IBatchSource train, IBatchSource? test, FitOptions options,
+        ILogger? logger, ITrainingObserver? observer, CancellationToken cancellation)
+    {
         options.Validate();
+        if (options.EarlyStopping is not null && test is null)
+            throw new ArgumentException("Trainer.Fit: early stopping watches the test loss; give test data or leave EarlyStopping out.", nameof(test));
         logger ??= NullLogger.Instance;
         var loss = options.Loss ?? Loss.CrossEntropy;
-        var state = optimizer.Init(model);
+        var (model, state) = (from.Model, from.OptimizerState);
         var keys = Key.FromSeed(options.Seed);
-        var history = new List<EpochRecord>();
-        var best = (Loss: double.PositiveInfinity, Model: model, Epoch: 0);
+        var history = new List<EpochRecord>(from.History);
+        var best = (Loss: double.PositiveInfinity, Model: (Model?)model, Epoch: 0);
+        if (history.Count > 0 && history.MinBy(r => r.TestLoss) is { } b)
+            best = (b.TestLoss, b.Epoch == from.Epoch ? model : null, b.Epoch);
         logger.LogInformation("Training {Parameters} parameters on {Context}: {Epochs} epochs of {Steps} steps (batch {BatchSize}, {Samples} samples), {Optimizer}",
             model.Parameters.ElementCount, model.Context, options.Epochs, train.BatchCount, train.BatchSize, train.SampleCount, optimizer);
+        if (from.Epoch > 0)
+            logger.LogInformation("Resuming after epoch {Epoch} at optimizer step {Step}", from.Epoch, state.Step);
 
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        for (var epoch = from.Epoch + 1; epoch <= options.Epochs; epoch++)
         {
             observer?.EpochStarted(epoch, options.Epochs, train.BatchCount);
             var clock = Stopwatch.StartNew();
@@ -42,6 +82,7 @@ public static class Trainer
             double lossSum = 0, lr = 0;
             long correct = 0, seen = 0;
             var batchIndex = 0;
+            var regression = false;   // float targets: scored by the loss alone, accuracy NaN
             foreach (var batch in train.Epoch(epoch - 1))
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -49,7 +90,12 @@ public static class Trainer
                 var step = state.Step;
                 lr = optimizer.LearningRate(state);
                 TrainingStep result;
-                try { result = model.LossAndGradients(loss, batch.Images, batch.Labels, keys.Split(step)); }
+                try
+                {
+                    result = batch.Targets is { } targets
+                        ? model.LossAndGradients(loss, batch.Images, targets, keys.Split(step))
+                        : model.LossAndGradients(loss, batch.Images, batch.Labels, keys.Split(step));
+                }
                 catch (NonFiniteLossException e) { throw NonFiniteChecks.Loss(step, epoch, batchIndex, model, e); }
                 NonFiniteChecks.Tree(step, epoch, batchIndex, result.Gradients, "gradient", lr);
                 var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.ClipByNorm(result.Gradients, maxNorm).Gradients : result.Gradients;
@@ -59,10 +105,12 @@ public static class Trainer
                 model = model.WithParameters(parameters).WithState(result.State);
 
                 lossSum += (double)result.Loss * batch.Count;
-                correct += Metrics.Correct(result.Output, batch.Labels);
+                if (batch.Targets is null) correct += Metrics.Correct(result.Output, batch.Labels);
+                else regression = true;
                 seen += batch.Count;
+                var accuracy = regression ? double.NaN : (double)correct / seen;
                 var report = new StepReport(epoch, options.Epochs, batchIndex, train.BatchCount, state.Step, lossSum / seen,
-                    (double)correct / seen, lr, seen / clock.Elapsed.TotalSeconds);
+                    accuracy, lr, seen / clock.Elapsed.TotalSeconds);
                 observer?.StepFinished(report);
                 if (options.LogEvery > 0 && (batchIndex % options.LogEvery == 0 || batchIndex == train.BatchCount))
                     logger.LogDebug("Epoch {Epoch}/{Epochs} step {Step}/{Steps}: loss {Loss:F4}, accuracy {Accuracy:F4}, {ImagesPerSecond:F0} images/s, lr {LearningRate:G4}",
@@ -71,14 +119,17 @@ public static class Trainer
             clock.Stop();
             gen2 = GC.CollectionCount(2) - gen2;
 
-            var evaluation = Evaluate(model, test, loss);
-            var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
+            var evaluation = test is null ? new Evaluation(double.NaN, double.NaN, 0) : Evaluate(model, test, loss);
+            var trainAccuracy = regression ? double.NaN : (double)correct / Math.Max(seen, 1);
+            var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(seen, 1), trainAccuracy,
                 evaluation.Loss, evaluation.Accuracy, lr, clock.Elapsed.TotalSeconds, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), gen2);
             history.Add(record);
             logger.LogInformation("Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4}, accuracy {TrainAccuracy:F4}; test loss {TestLoss:F4}, accuracy {TestAccuracy:F4}; {ImagesPerSecond:F0} images/s, lr {LearningRate:G4}, {Seconds:F1} s, {Gen2Collections} gen-2 GCs",
                 epoch, options.Epochs, record.TrainLoss, record.TrainAccuracy, record.TestLoss, record.TestAccuracy, record.ImagesPerSecond, lr, record.Seconds,
                 record.Gen2Collections);
             observer?.EpochFinished([.. history], model);   // a copy: observers may keep it while the run goes on
+            var point = new ResumePoint(model, state, [.. history], options.Seed);
+            observer?.Resumable(point);
 
             if (options.EarlyStopping is not { } stop) continue;
             if (record.TestLoss < best.Loss - stop.MinDelta) best = (record.TestLoss, model, epoch);
@@ -86,27 +137,39 @@ public static class Trainer
             {
                 logger.LogInformation("Early stop after epoch {Epoch}: the test loss has not improved for {Patience} epochs; keeping epoch {BestEpoch} (test loss {BestLoss:F4})",
                     epoch, stop.Patience, best.Epoch, best.Loss);
-                return new FitResult(best.Model, [.. history], state, StoppedEarly: epoch < options.Epochs);
+                if (best.Model is null)
+                    logger.LogWarning("Epoch {BestEpoch}'s model predates the resumed checkpoint; returning the last model instead", best.Epoch);
+                return new FitResult(best.Model ?? model, [.. history], state, StoppedEarly: epoch < options.Epochs) { Last = point };
             }
         }
-        return new FitResult(model, [.. history], state, StoppedEarly: false);
+        return new FitResult(model, [.. history], state, StoppedEarly: false) { Last = new ResumePoint(model, state, [.. history], options.Seed) };
     }
 
     /// <summary>Mean loss and accuracy of <paramref name="model"/> over every sample of <paramref name="data"/>, in
     /// inference mode (running statistics, no dropout).</summary>
-    public static Evaluation Evaluate(Model model, DataLoader data, Loss? loss = null)
+    /// <remarks>Batches with float targets are scored by the loss alone; their accuracy is NaN.</remarks>
+    public static Evaluation Evaluate(Model model, IBatchSource data, Loss? loss = null)
     {
         loss ??= Loss.CrossEntropy;
         double sum = 0;
         long correct = 0;
-        var seen = 0;
+        var (seen, regression) = (0, false);
         foreach (var batch in data.Epoch(0))
         {
             var output = model.Predict(batch.Images);
-            sum += (double)loss.Compute(model.Context, output, batch.Labels).Value * batch.Count;
-            correct += Metrics.Correct(output, batch.Labels);
+            if (batch.Targets is { } targets)
+            {
+                sum += (double)loss.Compute(model.Context, output, targets).Value * batch.Count;
+                regression = true;
+            }
+            else
+            {
+                sum += (double)loss.Compute(model.Context, output, batch.Labels).Value * batch.Count;
+                correct += Metrics.Correct(output, batch.Labels);
+            }
             seen += batch.Count;
         }
-        return seen == 0 ? new Evaluation(double.NaN, double.NaN, 0) : new Evaluation(sum / seen, (double)correct / seen, seen);
+        return seen == 0 ? new Evaluation(double.NaN, double.NaN, 0)
+            : new Evaluation(sum / seen, regression ? double.NaN : (double)correct / seen, seen);
     }
 }

@@ -5,9 +5,9 @@ using Functional.Network;
 namespace Functional.Cli.Checkpoints;
 
 /// <summary>
-/// Rebuilds a checkpoint's architecture from its <c>architecture</c> name, which is a zoo name (<c>lenet5</c>, …).
-/// A checkpoint stores values only; the architecture is code, and <see cref="ModelCheckpoint.Load(string, Layer, Shape?)"/>
-/// checks that the layers the file records are exactly the zoo model's.
+/// Zoo names for checkpoints: the name a run records in <c>architecture</c>, and the zoo model for a checkpoint
+/// written before checkpoints carried their network's description (<see cref="ModelCheckpoint.NetworkKey"/>), which
+/// <see cref="ModelCheckpoint.Load(string, Layer, Shape?)"/> checks against the layers the file records.
 /// </summary>
 internal static class KnownArchitectures
 {

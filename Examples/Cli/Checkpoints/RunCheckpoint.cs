@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
+using Functional.Cli.Training;
 using Functional.Data;
 using Functional.Io;
 using Functional.Network;
+using Functional.Training;
 
 namespace Functional.Cli.Checkpoints;
 
@@ -16,60 +19,73 @@ internal sealed record RunModel(Model Model, Normalization Normalization, string
 
 /// <summary>
 /// The checkpoint a training run keeps in its folder (<c>model.safetensors</c>): the model under PyTorch's names,
-/// plus the metadata needed to evaluate it again exactly: architecture name, input normalisation, epoch, and the
-/// test accuracy the run reported.
+/// plus the metadata needed to evaluate it again exactly: the network's description, input normalisation, epoch,
+/// and the test accuracy the run reported. Beside it, <c>model.training.safetensors</c> holds what
+/// <c>train --resume</c> needs (<see cref="TrainingCheckpoint"/>) and the run's settings.
 /// </summary>
 internal static class RunCheckpoint
 {
     /// <summary>The file name inside a run folder.</summary>
     public const string FileName = "model.safetensors";
 
-    /// <summary>Writes (atomically, replacing the previous epoch's) <c>model.safetensors</c> in <paramref name="directory"/>; returns its path.</summary>
+    /// <summary>Metadata key: the run's <see cref="TrainSettings"/> as JSON, restored by <c>train --resume</c>.</summary>
+    public const string SettingsKey = "train_settings";
+
+    /// <summary>Writes (atomically, replacing the previous epoch's) <c>model.safetensors</c> in <paramref name="directory"/>,
+    /// and the training state beside it when <paramref name="resume"/> is given; returns the model file's path.</summary>
     /// <param name="steps">Optimizer steps so far: the batches any batch norm's statistics have seen.</param>
-    public static string Save(string directory, Model model, Normalization normalization, int epoch, double testAccuracy, int testSamples, long steps)
+    public static string Save(string directory, Model model, Normalization normalization, int epoch, double testAccuracy, int testSamples, long steps,
+        ResumePoint? resume = null, TrainSettings? settings = null)
     {
         var path = Path.Combine(directory, FileName);
-        ModelCheckpoint.Save(path, model, KnownArchitectures.NameOf(model), new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
-            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
             ["test_accuracy"] = testAccuracy.ToString("R", CultureInfo.InvariantCulture),
             ["test_samples"] = testSamples.ToString(CultureInfo.InvariantCulture),
-            ["normalization_mean"] = Floats(normalization.Mean),
-            ["normalization_std"] = Floats(normalization.Std),
-        }, batchesTracked: steps);
+        };
+        if (settings is not null) metadata[SettingsKey] = JsonSerializer.Serialize(settings);
+        if (resume is not null) TrainingCheckpoint.Save(path, resume, normalization, KnownArchitectures.NameOf(model), metadata);
+        else ModelCheckpoint.Save(path, model, KnownArchitectures.NameOf(model), metadata, batchesTracked: steps, normalization, epoch);
         return path;
     }
 
-    /// <summary>Reads a run's checkpoint, rebuilding its architecture by name.</summary>
-    /// <exception cref="UsageException">The file is missing, corrupt, or of an architecture this program does not know.</exception>
-    public static RunModel Load(string path)
+    /// <summary>Reads a run's checkpoint: the network from its description (older files: from the zoo by name).</summary>
+    /// <exception cref="UsageException">The file is missing, corrupt, or lacks metadata evaluation needs (the
+    /// message names it), or its network cannot be rebuilt.</exception>
+    public static RunModel Load(string path) => Guard(() =>
     {
-        try
-        {
-            var metadata = SafeTensors.Load(path).Metadata;
-            var name = metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey)
-                ?? throw new UsageException($"{path}: the checkpoint does not say which architecture it holds (no '{ModelCheckpoint.ArchitectureKey}' metadata).");
-            var model = ModelCheckpoint.Load(path, KnownArchitectures.Get(name)).Model;
-            var normalization = metadata.TryGetValue("normalization_mean", out var mean) && metadata.TryGetValue("normalization_std", out var std)
-                ? Normalization.PerChannel(ParseFloats(path, mean), ParseFloats(path, std))
-                : Normalization.Unit(model.InputShape[0]);
-            return new(model, normalization, name, Int(metadata, "epoch"), Double(metadata, "test_accuracy"), Int(metadata, "test_samples"));
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        var checkpoint = Read(path);
+        var name = checkpoint.Metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey) ?? checkpoint.Model.Architecture.Description;
+        return new RunModel(checkpoint.Model, checkpoint.Normalization, name, checkpoint.Epoch, checkpoint.Double("test_accuracy"), checkpoint.Int("test_samples"));
+    });
+
+    /// <summary>Reads a run's checkpoint and training state for <c>train --resume</c>, with the run's settings.</summary>
+    /// <exception cref="UsageException">Either file is missing or unusable; the message says which and why.</exception>
+    public static (Checkpoint Checkpoint, ResumePoint Point, TrainSettings Settings) LoadResumable(string path) => Guard(() =>
+    {
+        var checkpoint = Read(path);
+        var point = TrainingCheckpoint.LoadState(TrainingCheckpoint.StatePath(path), checkpoint);
+        var settings = JsonSerializer.Deserialize<TrainSettings>(checkpoint.Required(SettingsKey, "records no training settings, so it was not written by train"))
+            ?? throw new UsageException($"{path}: the '{SettingsKey}' metadata is empty.");
+        return (checkpoint, point, settings);
+    });
+
+    private static Checkpoint Read(string path)
+    {
+        var file = SafeTensors.Load(path);
+        if (file.Metadata.ContainsKey(ModelCheckpoint.NetworkKey)) return ModelCheckpoint.Load(path);
+        // Written before checkpoints described their network: only a zoo model can be rebuilt, by name.
+        var name = file.Metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey)
+            ?? throw new UsageException($"{path}: the checkpoint describes no network (no '{ModelCheckpoint.NetworkKey}' or '{ModelCheckpoint.ArchitectureKey}' metadata).");
+        return ModelCheckpoint.Load(path, KnownArchitectures.Get(name));
+    }
+
+    private static T Guard<T>(Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or FormatException or JsonException)
         {
             throw new UsageException(e.Message);
         }
     }
-
-    private static string Floats(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-
-    private static float[] ParseFloats(string path, string text) => text.Split(',').Select(s =>
-        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new InvalidDataException($"{path}: normalisation metadata \"{text}\" is not a comma-separated list of numbers.")).ToArray();
-
-    private static int? Int(IReadOnlyDictionary<string, string> m, string key) =>
-        m.TryGetValue(key, out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-
-    private static double? Double(IReadOnlyDictionary<string, string> m, string key) =>
-        m.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 }

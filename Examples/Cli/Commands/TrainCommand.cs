@@ -26,15 +26,24 @@ internal static class TrainCommand
         backend.AcceptOnlyFromAmong([.. Backend.Names]);
         var clip = new Option<double?>("--clip") { Description = "Clip gradients to this global L2 norm before each step." };
         var patience = new Option<int?>("--patience") { Description = "Stop when the test loss has not improved for this many epochs (keeps the best epoch)." };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue an interrupted run from its runs/<timestamp>/model.safetensors (and the model.training.safetensors beside it), " +
+                "with the run's own settings and folder; only --data, --backend and --epochs (the total to train to) may be given with it.",
+        };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST; the last stdout line is the test accuracy.")
         {
-            epochs, batch, lr, optimizer, schedule, seed, output, limit, data, backend, clip, patience,
+            epochs, batch, lr, optimizer, schedule, seed, output, limit, data, backend, clip, patience, resume,
         };
         command.SetAction(r => CliErrors.Guard(r, stdout =>
         {
+            if (r.GetValue(resume) is not null)
+                foreach (Option fixedByRun in new Option[] { batch, lr, optimizer, schedule, seed, output, limit, clip, patience })
+                    if (r.GetResult(fixedByRun) is { Implicit: false })
+                        throw new UsageException($"{fixedByRun.Name} cannot be combined with --resume: a resumed run keeps the settings it was started with.");
             var settings = new TrainSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
                 r.GetValue(schedule)!, r.GetValue(seed), r.GetValue(output)!, r.GetValue(limit), r.GetValue(data), r.GetValue(backend)!,
-                r.GetValue(clip), r.GetValue(patience));
+                r.GetValue(clip), r.GetValue(patience)) { Resume = r.GetValue(resume), EpochsGiven = r.GetResult(epochs) is { Implicit: false } };
             return TrainRun.Execute(settings, stdout, r.InvocationConfiguration.Error);
         }));
         return command;

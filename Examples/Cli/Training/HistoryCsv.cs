@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Functional.Io;
 using Functional.Training;
@@ -15,7 +14,7 @@ public sealed class HistoryCsv : IRunArtifact
     public const string FileName = "history.csv";
 
     /// <summary>The header row; columns are in this order.</summary>
-    public const string Header = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,images_per_second,gen2_collections";
+    public const string Header = CsvHistoryObserver.Header;
 
     /// <inheritdoc />
     public string Name => FileName;
@@ -24,18 +23,6 @@ public sealed class HistoryCsv : IRunArtifact
     public void AfterEpoch(RunSnapshot snapshot) =>
         AtomicFile.WriteAllBytes(Path.Combine(snapshot.Directory, FileName), Encoding.UTF8.GetBytes(Format(snapshot.History)));
 
-    /// <summary>The file's text: the header and one line per record, numbers in invariant culture.</summary>
-    public static string Format(IEnumerable<EpochRecord> history)
-    {
-        var text = new StringBuilder(Header).Append('\n');
-        foreach (var r in history)
-            text.Append(string.Join(',',
-                r.Epoch.ToString(CultureInfo.InvariantCulture), r.Steps.ToString(CultureInfo.InvariantCulture),
-                Number(r.TrainLoss), Number(r.TrainAccuracy), Number(r.TestLoss), Number(r.TestAccuracy),
-                Number(r.LearningRate), r.Seconds.ToString("F3", CultureInfo.InvariantCulture),
-                r.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture), r.Gen2Collections.ToString(CultureInfo.InvariantCulture))).Append('\n');
-        return text.ToString();
-    }
-
-    private static string Number(double x) => x.ToString("G7", CultureInfo.InvariantCulture);
+    /// <summary>The file's text: the library's CSV history format (<see cref="CsvHistoryObserver.Format"/>).</summary>
+    public static string Format(IEnumerable<EpochRecord> history) => CsvHistoryObserver.Format(history);
 }

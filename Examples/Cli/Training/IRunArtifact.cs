@@ -33,4 +33,10 @@ public sealed record RunSnapshot(string Directory, int Epoch, int Epochs, IReadO
 {
     /// <summary>The record of the epoch just finished.</summary>
     public EpochRecord Last => History[^1];
+
+    /// <summary>The point the run can be resumed from after this epoch, when the run provides one.</summary>
+    public ResumePoint? Resume { get; init; }
+
+    /// <summary>The run's settings, recorded in the checkpoint so <c>train --resume</c> can restore them.</summary>
+    internal TrainSettings? Settings { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Functional.Cli.Training;
 /// <see cref="RunSnapshot"/> to each artifact so the run folder is always current.
 /// </summary>
 internal sealed class RunObserver(string directory, Dataset test, Normalization normalization, EpochProgress progress,
-    IReadOnlyList<IRunArtifact> artifacts, ILogger logger) : ITrainingObserver
+    IReadOnlyList<IRunArtifact> artifacts, ILogger logger, TrainSettings? settings = null) : ITrainingObserver
 {
     private int epochs;
 
@@ -27,10 +27,12 @@ internal sealed class RunObserver(string directory, Dataset test, Normalization 
         if (report.Step == report.Steps) progress.End();
     }
 
-    public void EpochFinished(IReadOnlyList<EpochRecord> history, Model model)
+    public void EpochFinished(IReadOnlyList<EpochRecord> history, Model model) => progress.End();
+
+    // Called right after EpochFinished with the same epoch's model and history, plus what resuming needs.
+    public void Resumable(ResumePoint point)
     {
-        progress.End();
-        var snapshot = new RunSnapshot(directory, history[^1].Epoch, epochs, history, model, test, normalization);
+        var snapshot = new RunSnapshot(directory, point.Epoch, epochs, point.History, point.Model, test, normalization) { Resume = point, Settings = settings };
         foreach (var artifact in artifacts)
         {
             artifact.AfterEpoch(snapshot);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Functional.Cli.Checkpoints;
 using Functional.Cli.Pictures;
 using Functional.Data;
+using Functional.Io;
 using Functional.Dsl.Zoo;
 using Functional.Random;
 using Functional.Training;
@@ -21,6 +22,14 @@ internal static class TrainRun
     public static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr)
     {
         settings.Validate();
+        // A resumed run takes the interrupted run's settings (only the data folder, backend and epochs may differ) and folder.
+        var resumed = settings.Resume is { } from ? RunCheckpoint.LoadResumable(from) : default;
+        if (resumed.Point is not null)
+            settings = resumed.Settings with
+            {
+                Data = settings.Data, Backend = settings.Backend, Resume = settings.Resume,
+                Epochs = settings.EpochsGiven ? settings.Epochs : resumed.Settings.Epochs,
+            };
         var context = Backend.Create(settings.Backend);
         var dataDir = DatasetLocator.ForThisMachine(stderr).Locate(settings.Data);
         double accuracy;
@@ -40,21 +49,31 @@ internal static class TrainRun
             logger.LogInformation("Loaded {Train} training and {Test} test images from {Directory} in {Seconds:F1} s",
                 splits.Train.Count, splits.Test.Count, dataDir, clock.Elapsed.TotalSeconds);
 
-            var normalization = Normalization.Of(splits.Train);
+            var normalization = resumed.Point is null ? Normalization.Of(splits.Train) : resumed.Checkpoint.Normalization;
             var key = Key.FromSeed(settings.Seed);
             var train = DataLoader.Over(splits.Train, settings.BatchSize).Shuffled(key.Split(1)).Normalized(normalization);
             var test = DataLoader.Over(splits.Test, 500).Normalized(normalization);
             var model = LeNet.Modern(classes: splits.Train.Classes).Init(splits.Train.SampleShape, settings.Seed, context);
             var optimizer = settings.CreateOptimizer((long)train.BatchCount * settings.Epochs);
 
-            runDir = CreateRunDirectory(settings.Out);
+            runDir = resumed.Point is null ? CreateRunDirectory(settings.Out) : Path.GetDirectoryName(Path.GetFullPath(settings.Resume!))!;
             logger.LogInformation("Run folder {RunDirectory}", runDir);
             using var progress = EpochProgress.For(stderr);
-            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv(), new CheckpointArtifact(), new PicturesArtifact()], logger);
+            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv(), new CheckpointArtifact(), new PicturesArtifact()], logger, settings);
             var options = new FitOptions(settings.Epochs, settings.Seed, ClipNorm: settings.Clip,
                 EarlyStopping: settings.Patience is { } p ? new EarlyStopping(p) : null);
             FitResult result;
-            try { result = Trainer.Fit(model, optimizer, train, test, options, logger, observer); }
+            try
+            {
+                result = resumed.Point is { } point
+                    ? Trainer.Resume(point with { Model = point.Model.WithContext(context) }, optimizer, train, test, options, logger, observer)
+                    : Trainer.Fit(model, optimizer, train, test, options, logger, observer);
+            }
+            catch (ArgumentException e) when (resumed.Point is not null)
+            {
+                progress.End();
+                throw new UsageException($"{settings.Resume}: {e.Message}");
+            }
             catch (NonFiniteTrainingException e)
             {
                 progress.End();
@@ -69,6 +88,8 @@ internal static class TrainRun
                 // The checkpoint holds the last epoch's model; the run's result is the restored best one (lowest test loss).
                 var best = result.History.MinBy(r => r.TestLoss)!;
                 RunCheckpoint.Save(runDir, result.Model, normalization, best.Epoch, accuracy, splits.Test.Count, best.Steps);
+                // The run is over: its training state belongs to the last epoch, not to this model, so it cannot resume.
+                File.Delete(TrainingCheckpoint.StatePath(Path.Combine(runDir, RunCheckpoint.FileName)));
             }
             logger.LogInformation("Finished {Epochs} epochs in {Seconds:F1} s; the run folder is {RunDirectory}", result.History.Count, clock.Elapsed.TotalSeconds, runDir);
         }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Functional.Training;
 
 namespace Functional.Cli.Training;
@@ -6,6 +7,16 @@ namespace Functional.Cli.Training;
 internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, string Optimizer, string Schedule, int Seed, string Out,
     int? Limit, string? Data, string Backend, double? Clip, int? Patience)
 {
+    /// <summary>A run folder's <c>model.safetensors</c> to continue from (<c>--resume</c>), or null for a fresh run.
+    /// Not recorded: the checkpoint holds the settings, this only points at it.</summary>
+    [JsonIgnore]
+    public string? Resume { get; init; }
+
+    /// <summary>Whether <c>--epochs</c> was given on the command line: with <see cref="Resume"/>, it extends (or
+    /// ends) the resumed run at that many epochs in all instead of the recorded number.</summary>
+    [JsonIgnore]
+    public bool EpochsGiven { get; init; }
+
     /// <summary>The main job's defaults: they reach ≥ 0.89 test accuracy with margin (docs/training.md).</summary>
     public static TrainSettings Default { get; } = new(8, 64, null, "adam", "one-cycle", 42, "runs", null, null, Training.Backend.DefaultName, null, null);
 
