@@ -41,4 +41,17 @@ internal static class LaunchSize
         while (edge * 2 <= max && (edge * 2) * (edge * 2) <= accelerator.MaxNumThreadsPerGroup) edge *= 2;
         return edge;
     }
+
+    /// <summary>
+    /// Groups of <paramref name="groupSize"/> threads for a kernel whose groups loop over <paramref name="tiles"/>
+    /// work tiles (shared-memory tiled products): never more than the tiles; on a GPU as many as its
+    /// multiprocessors keep resident, on the CPU accelerator the few hundred threads it simulates well.
+    /// </summary>
+    public static int TileGroups(Accelerator accelerator, long tiles, int groupSize)
+    {
+        long cap = accelerator.AcceleratorType == AcceleratorType.CPU
+            ? Math.Max(1, SimulatedThreads / groupSize)
+            : (long)accelerator.NumMultiprocessors * Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
+        return (int)Math.Clamp(tiles, 1, cap);
+    }
 }
