@@ -15,13 +15,24 @@ namespace Functional.Properties;
 [Collection(IlgpuCollection.Name)]
 public class IlgpuKernelConv(IlgpuCpuAccelerator device)
 {
-    // The shared conv generator at batch ≤ 2, half the time made depthwise (one input channel per group); the
+    // The shared conv generator at batch ≤ 2; a third of the cases made depthwise (one input channel per group) and
+    // a third given 5–10 channels per group on both sides, so that the channel rows of each implicit GEMM reach the
+    // second row of every thread's 2×2 register block (rows edge … 2·edge − 1) on the 4×4 groups used here. The
     // simulator spends tens of microseconds per thread and far more per barrier, so shapes stay small.
     private static Arbitrary<(ConvGeometry G, long Seed)> Cases() =>
         (from c in BackendAgreementConv.Geometries(maxBatch: 2)
-         from depthwise in Gen.Elements(false, true)
+         from kind in Gen.Elements(Drawn, Depthwise, Wide)
          from multiplier in Gen.Choose(1, 2)
-         select depthwise ? (c.G with { InChannels = c.G.Groups, OutChannels = c.G.Groups * multiplier }, c.Seed) : c).ToArbitrary();
+         from inPer in Gen.Choose(5, 10)
+         from outPer in Gen.Choose(5, 10)
+         select kind switch
+         {
+             Depthwise => (c.G with { InChannels = c.G.Groups, OutChannels = c.G.Groups * multiplier }, c.Seed),
+             Wide => (c.G with { InChannels = c.G.Groups * inPer, OutChannels = c.G.Groups * outPer }, c.Seed),
+             _ => c,
+         }).ToArbitrary();
+
+    private const int Drawn = 0, Depthwise = 1, Wide = 2;
 
     private static float[] Poison(int n) => Enumerable.Repeat(float.NaN, n).ToArray();
 
