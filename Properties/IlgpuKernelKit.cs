@@ -10,8 +10,8 @@ namespace Functional.Properties;
 /// group limit and with it the tile edge (<c>LaunchSize.TileEdge</c>); the mode decides how the simulated threads
 /// are scheduled. Timed on the two-core build machine over the conv and pool laws (busy machine, so ±50%; timed
 /// with one output per thread, before the 2×2 register blocks roughly halved every time):
-/// Default/Parallel 37 s (16 threads per group, 4×4 tiles), AMD/Parallel 173 s, Default/Sequential 219 s,
-/// Intel/Parallel 309 s; Nvidia/Parallel (1,024 per group, 16×16 tiles) took 56 s and 137 s on the two conv
+/// Default/Parallel 37 s (16 threads per group, a 4×4 group edge), AMD/Parallel 173 s, Default/Sequential 219 s,
+/// Intel/Parallel 309 s; Nvidia/Parallel (1,024 per group, a 16×16 group edge) took 56 s and 137 s on the two conv
 /// gradients alone, against 12 s and 8 s for Default. Small groups win because a barrier waits on every simulated
 /// thread of its group, and the laws' shapes are small.
 /// </summary>

@@ -32,8 +32,9 @@ internal static class LaunchSize
     }
 
     /// <summary>
-    /// The edge of a square shared-memory tile: the largest power of two up to <paramref name="max"/> whose square
-    /// fits in one group. The CPU accelerator's default device allows only 16 threads per group (4×4 tiles).
+    /// The edge of a square group of threads that shares a memory tile: the largest power of two up to
+    /// <paramref name="max"/> whose square fits in one group. The CPU accelerator's default device allows only 16
+    /// threads per group (4×4; the tiled product's 2×2 blocks per thread make that an 8×8 tile of C).
     /// </summary>
     public static int TileEdge(Accelerator accelerator, int max = 16)
     {
