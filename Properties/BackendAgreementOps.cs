@@ -143,7 +143,7 @@ public class BackendAgreementOps
         }).Check(Seeded(200, 98));
 
     // Max, average and adaptive pooling with stride, padding, dilation and ceil mode, over 2-d and 3-d planes.
-    private static Gen<(PoolGeometry G, long Seed)> Pools() =>
+    internal static Gen<(PoolGeometry G, long Seed)> Pools() =>
         from kind in Gen.Elements(PoolKind.Max, PoolKind.Average, PoolKind.AdaptiveAverage)
         from k in Gen.Choose(1, 3)
         from s in Gen.Choose(1, 3)

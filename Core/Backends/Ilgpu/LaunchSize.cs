@@ -32,13 +32,27 @@ internal static class LaunchSize
     }
 
     /// <summary>
-    /// The edge of a square shared-memory tile: the largest power of two up to <paramref name="max"/> whose square
-    /// fits in one group. The CPU accelerator's default device allows only 16 threads per group (4×4 tiles).
+    /// The edge of a square group of threads that shares a memory tile: the largest power of two up to
+    /// <paramref name="max"/> whose square fits in one group. The CPU accelerator's default device allows only 16
+    /// threads per group (4×4; the tiled product's 2×2 blocks per thread make that an 8×8 tile of C).
     /// </summary>
     public static int TileEdge(Accelerator accelerator, int max = 16)
     {
         var edge = 1;
         while (edge * 2 <= max && (edge * 2) * (edge * 2) <= accelerator.MaxNumThreadsPerGroup) edge *= 2;
         return edge;
+    }
+
+    /// <summary>
+    /// Groups of <paramref name="groupSize"/> threads for a kernel whose groups loop over <paramref name="tiles"/>
+    /// work tiles (shared-memory tiled products): never more than the tiles; on a GPU as many as its
+    /// multiprocessors keep resident, on the CPU accelerator the few hundred threads it simulates well.
+    /// </summary>
+    public static int TileGroups(Accelerator accelerator, long tiles, int groupSize)
+    {
+        long cap = accelerator.AcceleratorType == AcceleratorType.CPU
+            ? Math.Max(1, SimulatedThreads / groupSize)
+            : (long)accelerator.NumMultiprocessors * Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / groupSize);
+        return (int)Math.Clamp(tiles, 1, cap);
     }
 }
