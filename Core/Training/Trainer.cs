@@ -21,10 +21,16 @@ public static class Trainer
     /// <exception cref="NonFiniteTrainingException">A loss, gradient, parameter or state went NaN or infinite; the
     /// message names the step and the first such tensor in layer order.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired (checked before each step).</exception>
+    /// <exception cref="ArgumentException"><paramref name="train"/> yields no batch or <paramref name="test"/> is empty.</exception>
     public static FitResult Fit(Model model, Optimizer optimizer, DataLoader train, DataLoader test, FitOptions options,
         ILogger? logger = null, ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
         options.Validate();
+        // Caught here, before the first step: an empty loader would "train" nothing and report an untrained model.
+        if (train.BatchCount == 0)
+            throw new ArgumentException($"Trainer.Fit: the training loader yields no batches ({train.Data.Count} samples, batch size {train.BatchSize}{(train.DropLast ? ", incomplete batch dropped" : "")}); there is nothing to train on.", nameof(train));
+        if (test.Data.Count == 0)
+            throw new ArgumentException("Trainer.Fit: the test set is empty, so no epoch could be evaluated.", nameof(test));
         logger ??= NullLogger.Instance;
         var loss = options.Loss ?? Loss.CrossEntropy;
         var state = optimizer.Init(model);

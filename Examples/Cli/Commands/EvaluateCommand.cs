@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Functional.Cli.Options;
 using System.Globalization;
 using Functional.Cli.Checkpoints;
 using Functional.Cli.Evaluation;
@@ -13,7 +14,7 @@ internal static class EvaluateCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A run's model.safetensors (runs/<timestamp>/model.safetensors).", Required = true };
         var data = new Option<string?>("--data") { Description = "Folder with the Fashion-MNIST test files (default /usr/share/datasets/fashion-mnist)." };
-        var batch = new Option<int>("--batch") { Description = "Images per forward pass (the training run's test evaluation uses 500).", DefaultValueFactory = _ => 500 };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass (the training run's test evaluation uses 500).", DefaultValueFactory = _ => 500 }.Invariant();
         var backend = new Option<string>("--backend")
         {
             Description = $"Where to run: {string.Join(" or ", Backend.Names)}; use the training run's for identical logits.",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Functional.Cli.Options;
 using System.Globalization;
 using Functional.Cli.Pictures;
 using Functional.Data;
@@ -19,7 +20,7 @@ internal static class PicturesCommand
     private static Command Edge()
     {
         var data = new Option<string?>("--data") { Description = $"Folder with the Fashion-MNIST test files (default {FashionMnist.DebianDirectory})." };
-        var index = new Option<int>("--index") { Description = "Which test image to filter (default 2, a pair of trousers: two long vertical outlines).", DefaultValueFactory = _ => 2 };
+        var index = new Option<int>("--index") { Description = "Which test image to filter (default 2, a pair of trousers: two long vertical outlines).", DefaultValueFactory = _ => 2 }.Invariant();
         var output = new Option<string>("--out") { Description = "Folder for the PNG files (created if needed).", DefaultValueFactory = _ => "runs/pictures" };
         var command = new Command("edge", "Apply the vertical-edge filter [[1,0,−1]]×3 to a test image; write the input and the response as PNG.")
         {
