@@ -40,8 +40,14 @@ internal static class RunCheckpoint
         return path;
     }
 
+    /// <summary>The metadata every run checkpoint holds; <see cref="Load"/> refuses a file that lacks any.</summary>
+    public static IReadOnlyList<string> RequiredMetadata { get; } =
+        ["epoch", "test_accuracy", "test_samples", "normalization_mean", "normalization_std"];
+
     /// <summary>Reads a run's checkpoint, rebuilding its architecture by name.</summary>
-    /// <exception cref="UsageException">The file is missing, corrupt, or of an architecture this program does not know.</exception>
+    /// <exception cref="UsageException">The file is corrupt, lacks or garbles metadata a run writes (defaults would
+    /// silently change the evaluation), or holds an architecture this program does not know.</exception>
+    /// <exception cref="IOException">The file is missing, a folder, or unreadable (the message names it).</exception>
     public static RunModel Load(string path)
     {
         try
@@ -50,12 +56,21 @@ internal static class RunCheckpoint
             var name = metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey)
                 ?? throw new UsageException($"{path}: the checkpoint does not say which architecture it holds (no '{ModelCheckpoint.ArchitectureKey}' metadata).");
             var model = ModelCheckpoint.Load(path, KnownArchitectures.Get(name)).Model;
-            var normalization = metadata.TryGetValue("normalization_mean", out var mean) && metadata.TryGetValue("normalization_std", out var std)
-                ? Normalization.PerChannel(ParseFloats(path, mean), ParseFloats(path, std))
-                : Normalization.Unit(model.InputShape[0]);
-            return new(model, normalization, name, Int(metadata, "epoch"), Double(metadata, "test_accuracy"), Int(metadata, "test_samples"));
+            var missing = RequiredMetadata.Where(k => !metadata.ContainsKey(k)).ToList();
+            if (missing.Count > 0)
+                throw new UsageException($"{path}: the checkpoint's metadata lacks {string.Join(", ", missing.Select(k => $"'{k}'"))}; " +
+                    "it was not written by a training run of this program, which records them after every epoch.");
+            Normalization normalization;
+            try { normalization = Normalization.PerChannel(ParseFloats(path, "normalization_mean", metadata), ParseFloats(path, "normalization_std", metadata)); }
+            catch (ArgumentException e) { throw new UsageException($"{path}: the normalisation metadata cannot be used: {e.Message}"); }
+            if (normalization.Mean.Length != model.InputShape[0])
+                throw new UsageException($"{path}: the normalisation metadata has {normalization.Mean.Length} channels but the model takes {model.InputShape}.");
+            var accuracy = Number(path, metadata, "test_accuracy", (t, c) => double.Parse(t, NumberStyles.Float, c), "a number from 0 to 1", a => a is >= 0 and <= 1);
+            var samples = Number(path, metadata, "test_samples", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0);
+            var epoch = Number(path, metadata, "epoch", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0);
+            return new(model, normalization, name, epoch, accuracy, samples);
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        catch (InvalidDataException e)
         {
             throw new UsageException(e.Message);
         }
@@ -63,13 +78,16 @@ internal static class RunCheckpoint
 
     private static string Floats(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
-    private static float[] ParseFloats(string path, string text) => text.Split(',').Select(s =>
+    private static float[] ParseFloats(string path, string key, IReadOnlyDictionary<string, string> m) => m[key].Split(',').Select(s =>
         float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new InvalidDataException($"{path}: normalisation metadata \"{text}\" is not a comma-separated list of numbers.")).ToArray();
+            : throw new UsageException($"{path}: metadata '{key}' is \"{m[key]}\", not a comma-separated list of numbers.")).ToArray();
 
-    private static int? Int(IReadOnlyDictionary<string, string> m, string key) =>
-        m.TryGetValue(key, out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-
-    private static double? Double(IReadOnlyDictionary<string, string> m, string key) =>
-        m.TryGetValue(key, out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+    private static T Number<T>(string path, IReadOnlyDictionary<string, string> m, string key, Func<string, IFormatProvider, T> parse,
+        string what, Func<T, bool> valid)
+    {
+        T value;
+        try { value = parse(m[key], CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is FormatException or OverflowException) { throw new UsageException($"{path}: metadata '{key}' is \"{m[key]}\", not {what}."); }
+        return valid(value) ? value : throw new UsageException($"{path}: metadata '{key}' is \"{m[key]}\", not {what}.");
+    }
 }
