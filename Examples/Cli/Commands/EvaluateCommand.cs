@@ -30,6 +30,8 @@ internal static class EvaluateCommand
             var context = Backend.Create(r.GetValue(backend)!);
             var run = RunCheckpoint.Load(r.GetValue(checkpoint)!);
             var test = PicturesCommand.LoadTest(r.GetValue(data), r.InvocationConfiguration.Error, allowFixture: false);
+            if (test.SampleShape != run.Model.InputShape)
+                throw new UsageException($"{PicturesCommand.TestImagesPath(r.GetValue(data))}: holds images of {test.SampleShape} but the checkpoint's model takes {run.Model.InputShape}.");
             if (run.TestSamples is { } n && n != test.Count)
                 throw new UsageException($"the run measured {n} test images but {test.Count} were found; point --data at the folder the run used.");
             var result = Evaluator.Run(run.Model.WithContext(context), test, run.Normalization, r.GetValue(batch));

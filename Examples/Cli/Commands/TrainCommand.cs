@@ -27,15 +27,20 @@ internal static class TrainCommand
         backend.OneOf([.. Backend.Names]);
         var clip = new Option<double?>("--clip") { Description = "Clip gradients to this global L2 norm before each step." }.Invariant();
         var patience = new Option<int?>("--patience") { Description = "Stop when the test loss has not improved for this many epochs (keeps the best epoch)." }.Invariant();
+        var maxSide = new Option<int>("--max-image-side")
+        {
+            Description = "Refuse images with a side longer than this before building the network (LeNet's dense layer grows with the image area).",
+            DefaultValueFactory = _ => Functional.Data.Idx.DefaultMaxSide,
+        }.Invariant();
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST; the last stdout line is the test accuracy.")
         {
-            epochs, batch, lr, optimizer, schedule, seed, output, limit, data, backend, clip, patience,
+            epochs, batch, lr, optimizer, schedule, seed, output, limit, data, backend, clip, patience, maxSide,
         };
         command.SetAction(r => CliErrors.Guard(r, stdout =>
         {
             var settings = new TrainSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
                 r.GetValue(schedule)!, r.GetValue(seed), r.GetValue(output)!, r.GetValue(limit), r.GetValue(data), r.GetValue(backend)!,
-                r.GetValue(clip), r.GetValue(patience));
+                r.GetValue(clip), r.GetValue(patience), r.GetValue(maxSide));
             return TrainRun.Execute(settings, stdout, r.InvocationConfiguration.Error);
         }));
         return command;

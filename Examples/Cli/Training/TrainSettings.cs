@@ -4,7 +4,7 @@ namespace Functional.Cli.Training;
 
 /// <summary>Everything <c>train</c> was asked to do, validated, with the main job's defaults.</summary>
 internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, string Optimizer, string Schedule, int Seed, string Out,
-    int? Limit, string? Data, string Backend, double? Clip, int? Patience)
+    int? Limit, string? Data, string Backend, double? Clip, int? Patience, int MaxImageSide = Functional.Data.Idx.DefaultMaxSide)
 {
     /// <summary>The main job's defaults: they reach ≥ 0.89 test accuracy with margin (docs/training.md).</summary>
     public static TrainSettings Default { get; } = new(8, 64, null, "adam", "one-cycle", 42, "runs", null, null, Training.Backend.DefaultName, null, null);
@@ -24,6 +24,7 @@ internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, stri
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UsageException($"--lr {LearningRate}: the learning rate must be positive.");
         if (Clip is { } c && !(c > 0)) throw new UsageException($"--clip {c}: the norm must be positive.");
         if (Patience is < 1) throw new UsageException($"--patience {Patience}: wait at least one epoch.");
+        if (MaxImageSide < 1) throw new UsageException($"--max-image-side {MaxImageSide}: give at least 1.");
     }
 
     /// <summary>The optimizer with its schedule spread over <paramref name="totalSteps"/> steps.</summary>
