@@ -33,8 +33,14 @@ internal static class EvaluateCommand
             if (test.SampleShape != run.Model.InputShape)
                 throw new UsageException($"{PicturesCommand.TestImagesPath(r.GetValue(data))}: holds images of {test.SampleShape} but the checkpoint's model takes {run.Model.InputShape}.");
             if (run.TestSamples is { } n && n != test.Count)
-                throw new UsageException($"the run measured {n} test images but {test.Count} were found; point --data at the folder the run used.");
-            var result = Evaluator.Run(run.Model.WithContext(context), test, run.Normalization, r.GetValue(batch));
+                throw new UsageException($"{r.GetValue(checkpoint)}: the run measured {n} test images but {test.Count} were found; point --data at the folder the run used.");
+            EvaluationResult result;
+            try { result = Evaluator.Run(run.Model.WithContext(context), test, run.Normalization, r.GetValue(batch)); }
+            catch (Functional.Ops.NonFiniteLossException overflow)
+            {
+                // Finite weights can still be large enough to overflow the logits.
+                throw new UsageException($"{r.GetValue(checkpoint)}: the model's outputs overflow on the test set: {overflow.Message}");
+            }
             var c = CultureInfo.InvariantCulture;
             output.WriteLine(string.Create(c, $"test accuracy: {result.Accuracy:F4}"));
             output.WriteLine(string.Create(c, $"test loss: {result.Loss:F4} ({result.Correct} of {result.Count} correct)"));

@@ -66,7 +66,8 @@ internal static class TrainRun
             {
                 progress.End();
                 RunFolders.RemoveIfNoEpoch(runDir);   // nothing worth keeping
-                if (e is not NonFiniteTrainingException) throw;
+                // A loss that overflows while evaluating an epoch (huge but finite weights) is a divergence too.
+                if (e is not (NonFiniteTrainingException or Functional.Ops.NonFiniteLossException)) throw;
                 stderr.WriteLine($"error: {e.Message}");
                 return 1;
             }
