@@ -43,7 +43,8 @@ public static class AtomicFile
             TryDelete(temp);
             // The OS message names the temporary file; the user needs the file they asked for, and the reason
             // (for example "No space left on device").
-            throw new IOException($"{path}: could not be written ({e.Message.TrimEnd('.')}); " +
+            var reason = e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).TrimEnd('.');
+            throw new IOException($"{path}: could not be written ({reason}); " +
                 (File.Exists(full) ? "the previous version is unchanged." : "nothing was left under this name."), e);
         }
         catch
