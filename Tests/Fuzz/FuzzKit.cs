@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Functional.Random;
 using Functional.Tests.Support;
 using Xunit;
@@ -128,5 +127,5 @@ internal sealed class FuzzKit(long seed)
         string.Create(CultureInfo.InvariantCulture, $"fuzz {what}: {cases} cases, seed {seed} (FUNCTIONAL_SEED replays), {clock.Elapsed.TotalSeconds:F1} s");
 
     /// <summary>Text for messages: the first bytes of a case, escaped.</summary>
-    public static string Show(string s) => s.Length > 40 ? s[..40] + "…" : new StringBuilder(s).ToString();
+    public static string Show(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

@@ -117,6 +117,18 @@ public sealed class CheckpointFileTests : IDisposable
     }
 
     [Fact]
+    public void An_unknown_architecture_names_the_file()
+    {
+        // Found by the checkpoint fuzz test (FUNCTIONAL_SEED=12345): a flipped letter in 'lenet5'.
+        var path = Checkpoint();
+        var file = SafeTensors.Load(path);
+        var metadata = file.Metadata.ToDictionary();
+        metadata["architecture"] = "lenet7";
+        SafeTensors.Save(path, file.Tensors, metadata, file.DTypes);
+        Assert.Contains("the checkpoint's architecture 'lenet7' cannot be rebuilt", Evaluate(path));
+    }
+
+    [Fact]
     public void A_full_disk_during_a_save_names_the_file_and_the_reason_and_keeps_the_old_checkpoint()
     {
         var path = Checkpoint();

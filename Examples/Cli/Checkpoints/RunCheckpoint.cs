@@ -55,7 +55,7 @@ internal static class RunCheckpoint
             var metadata = SafeTensors.Load(path).Metadata;
             var name = metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey)
                 ?? throw new UsageException($"{path}: the checkpoint does not say which architecture it holds (no '{ModelCheckpoint.ArchitectureKey}' metadata).");
-            var model = ModelCheckpoint.Load(path, KnownArchitectures.Get(name)).Model;
+            var model = ModelCheckpoint.Load(path, KnownArchitectures.Get(name, path)).Model;
             var missing = RequiredMetadata.Where(k => !metadata.ContainsKey(k)).ToList();
             if (missing.Count > 0)
                 throw new UsageException($"{path}: the checkpoint's metadata lacks {string.Join(", ", missing.Select(k => $"'{k}'"))}; " +
