@@ -5,7 +5,7 @@ namespace Functional.Io;
 /// exception whose message starts with the path and says what is wrong: missing, a folder, a dangling link, a link
 /// loop, unreadable, or not a regular file (a device such as <c>/dev/zero</c> would otherwise be read forever).
 /// </summary>
-internal static class InputFile
+public static class InputFile
 {
     /// <summary>Opens <paramref name="path"/> for reading; <paramref name="kind"/> names it in messages ("checkpoint").</summary>
     /// <exception cref="FileNotFoundException">Nothing is there, or a symbolic link points nowhere.</exception>

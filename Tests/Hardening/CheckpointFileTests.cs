@@ -47,6 +47,20 @@ public sealed class CheckpointFileTests : IDisposable
     }
 
     [Fact]
+    public void Conformance_reports_a_device_or_a_folder_in_one_line()
+    {
+        // /dev/zero was read until an OutOfMemoryException with a stack trace.
+        foreach (var (path, expected) in new[] { ("/dev/zero", "/dev/zero: is not a regular file"), (scratch.Dir, "is a folder") })
+        {
+            var (code, output, _) = InProcessCli.Run("conformance", path);
+            Assert.Equal(2, code);
+            var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"error: {path}: ", line);
+            Assert.Contains(expected, line);
+        }
+    }
+
+    [Fact]
     public void A_symbolic_link_loop_and_a_dangling_link_are_named()
     {
         var a = scratch.PathOf("loop-a");
