@@ -133,7 +133,8 @@ public sealed class IoModelCheckpointTests : IDisposable
         var crash = new IOException("simulated power cut before the rename");
         var thrown = Assert.Throws<IOException>(() =>
             ModelCheckpoint.Save(path, LeNet5().Init(Input, seed: 2), null, null, 0, null, _ => throw crash));
-        Assert.Same(crash, thrown);
+        Assert.Same(crash, thrown.InnerException);
+        Assert.StartsWith($"{path}: could not be written (simulated power cut before the rename); the previous version is unchanged.", thrown.Message);
         var loaded = ModelCheckpoint.Load(path, LeNet5());
         Assert.Equal(Bits(first.Parameters["0.weight"]), Bits(loaded.Model.Parameters["0.weight"]));
         Assert.Equal([path], Directory.GetFiles(dir));

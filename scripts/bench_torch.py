@@ -6,10 +6,15 @@ time; PyTorch runs here (the ResNet-18 step's peak memory in a fresh interpreter
 median over rounds, so load from other processes hits both sides alike. The ratio is torch_time / our_time:
 above 1 means Functional is faster. The last line is `conv f+b geomean torch/ours: X.XX` (the nine conv shapes).
 Without PyTorch the script installs python3-torch when it runs as root with apt, and otherwise prints our side only.
+It needs nothing else from PyTorch's ecosystem (the ResNet-18 is built here from torch.nn, not torchvision).
+The GEMM rows compare against the system BLAS that numpy and torch load (libblas.so.3): the script prints which one
+each side uses, and when that is the reference BLAS (plain loops, ~30x slower than a tuned one) it installs
+libopenblas0-pthread as root, or else marks those rows not comparable.
 """
 import argparse
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -69,6 +74,68 @@ def import_torch():
     return None
 
 
+LIBBLAS = "/usr/lib/x86_64-linux-gnu/libblas.so.3"  # Debian's alternative, which numpy and torch both link
+
+
+def blas_kind(path):
+    """What a BLAS library file is, from the folder Debian's alternatives put it in."""
+    p = path.lower()
+    for key, name in (("openblas", "OpenBLAS"), ("mkl", "MKL"), ("blis", "BLIS"), ("atlas", "ATLAS"), ("flexiblas", "FlexiBLAS")):
+        if key in p:
+            return name
+    return "reference BLAS (netlib, unoptimised)" if re.search(r"/blas/libblas\.so", p) else "unknown BLAS"
+
+
+def ensure_tuned_blas():
+    """Before numpy or torch load: install OpenBLAS when libblas.so.3 is the reference BLAS and we may (root + apt).
+    Returns True when the comparison BLAS is a tuned one."""
+    target = os.path.realpath(LIBBLAS)
+    if not os.path.exists(LIBBLAS) or not blas_kind(target).startswith("reference"):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"libblas.so.3 is the reference BLAS ({target}): installing libopenblas0-pthread as the comparison BLAS", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "libopenblas0-pthread"], check=False, stdout=subprocess.DEVNULL)
+        return not blas_kind(os.path.realpath(LIBBLAS)).startswith("reference")
+    return False
+
+
+def loaded_blas():
+    """The BLAS-like shared libraries mapped into this process (threadpoolctl when present, else /proc/self/maps)."""
+    try:
+        from threadpoolctl import threadpool_info
+        found = [i["filepath"] for i in threadpool_info() if i.get("user_api") == "blas"]
+        if found:
+            return sorted(set(found))
+    except ImportError:
+        pass
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "/" in line}
+    except OSError:
+        return []
+    return sorted(p for p in paths if re.search(r"lib(open)?blas|mkl_rt|libblis|libflexiblas|libatlas", os.path.basename(p)))
+
+
+def blas_report(torch):
+    """One line per side: the BLAS it was built against and the file that is loaded for it."""
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
+    loaded = loaded_blas()
+    where = ", ".join(f"{p} ({blas_kind(p)})" for p in loaded) or "none loaded"
+    lines = []
+    if torch is not None:
+        info = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+        lines.append(f"BLAS, torch: built with {info.group(1) if info else 'unknown'}; loaded {where}")
+    if np is not None:
+        config = getattr(np.__config__, "blas_opt_info", None) or {}
+        libs = ",".join(dict.fromkeys(config.get("libraries", []))) or "see numpy.show_config()"
+        lines.append(f"BLAS, numpy {np.__version__}: linked against {libs}; loaded {where}")
+    comparable = bool(loaded) and not any(blas_kind(p).startswith("reference") for p in loaded)
+    return lines, comparable
+
+
 class Ours:
     def __init__(self, command, threads, seconds):
         self.proc = subprocess.Popen(command.split() + ["serve", str(threads), str(seconds)],
@@ -105,15 +172,38 @@ def median_ms(fn, seconds, min_runs=3, warm_up=True):
     return statistics.median(times)
 
 
-def resnet_step(torch, batch):
-    """torchvision's ResNet-18 made the CIFAR variant of Dsl/Zoo (3×3 stride-1 stem, no max pool, 10 classes): one
-    SGD step (forward in training mode, cross-entropy, backward, update)."""
+def resnet18_cifar(torch, classes=10):
+    """ResNet-18 as torchvision builds it (BasicBlocks 2-2-2-2, widths 64-512, 1×1 projection shortcuts), made the
+    CIFAR variant of Dsl/Zoo: 3×3 stride-1 stem, no max pool. Built here so the bench needs no torchvision; the
+    parameter count pins it to torchvision's resnet18(num_classes=10) with that stem (11,173,962)."""
     import torch.nn as nn
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
+            self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
+            self.downsample = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                               if stride != 1 or cin != cout else nn.Identity())
+
+        def forward(self, x):
+            y = torch.relu(self.bn1(self.conv1(x)))
+            return torch.relu(self.bn2(self.conv2(y)) + self.downsample(x))
+
+    blocks = [Block(64, 64, 1), Block(64, 64, 1), Block(64, 128, 2), Block(128, 128, 1),
+              Block(128, 256, 2), Block(256, 256, 1), Block(256, 512, 2), Block(512, 512, 1)]
+    net = nn.Sequential(nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(), *blocks,
+                        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes))
+    count = sum(p.numel() for p in net.parameters())
+    assert count == 11_173_962, f"ResNet-18 (CIFAR) has {count} parameters, not torchvision's 11,173,962"
+    return net
+
+
+def resnet_step(torch, batch):
+    """ResNet-18 (CIFAR): one SGD step (forward in training mode, cross-entropy, backward, update)."""
     import torch.nn.functional as F
-    import torchvision
     torch.manual_seed(0)
-    net = torchvision.models.resnet18(num_classes=10)
-    net.conv1, net.maxpool = nn.Conv2d(3, 64, 3, stride=1, padding=1, bias=False), nn.Identity()
+    net = resnet18_cifar(torch)
     net.train()
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     images, labels = torch.rand(batch, 3, 32, 32), torch.randint(0, 10, (batch,))
@@ -223,6 +313,7 @@ def main():
     # Thread pools read these when the libraries load: every side gets the same number of threads.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
+    tuned = ensure_tuned_blas()   # before numpy and torch load libblas.so.3
     torch = import_torch()
     if torch is not None:
         torch.set_num_threads(args.threads)
@@ -266,7 +357,10 @@ def main():
     print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
     for side, figure in resnet_memory.items():
         print(f"ResNet-18 (CIFAR) step, batch 128 ({side}): {figure}")
-    report(times, torch, args.threads, fused)
+    blas_lines, comparable = blas_report(torch)
+    for line in blas_lines:
+        print(line)
+    report(times, torch, args.threads, fused, comparable and tuned)
 
 
 def label(line):
@@ -285,7 +379,7 @@ def label(line):
     return f"LeNet-5 train step, batch {parts[1]}"
 
 
-def report(times, torch, threads, fused=None):
+def report(times, torch, threads, fused=None, blas_comparable=True):
     version = torch.__version__ if torch is not None else "absent"
     print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
     print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
@@ -307,6 +401,9 @@ def report(times, torch, threads, fused=None):
         if fused and line == "gemm {} {} {}".format(*CONV_GEMM):
             f, b = statistics.median(fused[0]), statistics.median(fused[1])
             print(f"{'  as a conv: our fused conv fwd vs numpy im2col + sgemm':46} {f:10.3f} {b:10.3f} {b / f:7.2f}")
+    if not blas_comparable:
+        print("GEMM rows: NOT COMPARABLE: the other side runs the reference BLAS (run as root to install OpenBLAS,"
+              " or 'apt-get install libopenblas0-pthread')")
     if ratios:
         print(f"conv f+b geomean torch/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
 

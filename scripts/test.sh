@@ -21,6 +21,8 @@ dotnet Examples/FSharpVariants/bin/Release/net10.0/functional-fsharp-variants.dl
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
+  # The fuzz tests report their case count, seed and time through the test output, which the TRX keeps.
+  grep -o 'fuzz [a-zA-Z ]*: [0-9]* cases, seed [^<]*' "$trx" | sed 's/^/  /'
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")

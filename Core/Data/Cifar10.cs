@@ -38,7 +38,7 @@ public static class Cifar10
 
     private static (byte[] Labels, byte[] Pixels) ReadBatch(string path)
     {
-        var bytes = Idx.ReadAll(path);
+        var bytes = IdxStream.ReadAll(path, "CIFAR-10 batch", 200L << 20);   // a batch is 30 MB
         if (bytes.Length == 0 || bytes.Length % RecordSize != 0)
             throw DataFormat.Error(path, $"is {bytes.Length:N0} bytes long, not a positive multiple of the {RecordSize}-byte CIFAR-10 record " +
                 $"({bytes.Length / RecordSize} whole records and {bytes.Length % RecordSize} stray bytes; truncated, or not a CIFAR-10 binary batch).");

@@ -65,8 +65,10 @@ public sealed class DataLoader : IBatchSource
     /// <summary>The augmentation applied to every sample.</summary>
     public Augmentation Augmentation { get; }
 
-    /// <summary>Number of batches per epoch.</summary>
-    public int BatchCount => DropLast ? Data.Count / BatchSize : (Data.Count + BatchSize - 1) / BatchSize;
+    /// <summary>Number of batches per epoch: a batch size larger than the data gives one batch holding everything
+    /// (none with <see cref="DropLast"/>).</summary>
+    // Count + BatchSize − 1 would overflow for a batch size near int.MaxValue and give no batches at all.
+    public int BatchCount => Data.Count / BatchSize + (!DropLast && Data.Count % BatchSize != 0 ? 1 : 0);
 
     /// <summary>Number of samples per epoch (all of them, or the whole batches only with <see cref="DropLast"/>).</summary>
     public int SampleCount => DropLast ? BatchCount * BatchSize : Data.Count;

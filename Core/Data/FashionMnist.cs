@@ -31,11 +31,22 @@ public static class FashionMnist
     public static bool Exists(string directory) =>
         new[] { TrainImages, TrainLabels, TestImages, TestLabels }.All(f => File.Exists(Path.Combine(directory, f)));
 
-    /// <summary>Reads the four files from <paramref name="directory"/> (gzipped or plain, validated).</summary>
+    /// <summary>Reads the four files from <paramref name="directory"/> (gzipped or plain, validated), and checks the
+    /// splits can be used together before any work starts: neither is empty and their images have one size.</summary>
     /// <param name="trainLimit">Keep only the first N training samples (null: all).</param>
+    /// <param name="maxSide">The largest image side accepted (see <see cref="Idx.ReadImages"/>).</param>
     /// <exception cref="FileNotFoundException">A file is missing; the message names it.</exception>
-    /// <exception cref="InvalidDataException">A file is corrupt or the image and label counts differ.</exception>
-    public static Splits Load(string directory, int? trainLimit = null) => new(
-        Idx.ReadDataset(Path.Combine(directory, TrainImages), Path.Combine(directory, TrainLabels), 10, trainLimit),
-        Idx.ReadDataset(Path.Combine(directory, TestImages), Path.Combine(directory, TestLabels), 10));
+    /// <exception cref="InvalidDataException">A file is corrupt, the image and label counts differ, a split is empty,
+    /// or the training and test images differ in size; the message names the files.</exception>
+    public static Splits Load(string directory, int? trainLimit = null, int maxSide = Idx.DefaultMaxSide)
+    {
+        string trainImages = Path.Combine(directory, TrainImages), testImages = Path.Combine(directory, TestImages);
+        var train = Idx.ReadDataset(trainImages, Path.Combine(directory, TrainLabels), 10, trainLimit, maxSide);
+        var test = Idx.ReadDataset(testImages, Path.Combine(directory, TestLabels), 10, maxSide: maxSide);
+        if (train.Count == 0) throw DataFormat.Error(trainImages, "holds no images; the training split needs at least one.");
+        if (test.Count == 0) throw DataFormat.Error(testImages, "holds no images; the test split needs at least one.");
+        if (train.SampleShape != test.SampleShape)
+            throw DataFormat.Error(testImages, $"holds images of {test.SampleShape} but {trainImages} holds {train.SampleShape}; the splits must come from one dataset.");
+        return new(train, test);
+    }
 }

@@ -38,11 +38,56 @@ public static class AtomicFile
             beforeRename?.Invoke(temp);
             File.Move(temp, full, overwrite: true);   // rename(2) on Unix, MoveFileEx(REPLACE_EXISTING) on Windows
         }
+        catch (IOException e)
+        {
+            TryDelete(temp);
+            // The OS message names the temporary file; the user needs the file they asked for, and the reason
+            // (for example "No space left on device").
+            var reason = e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).TrimEnd('.');
+            throw new IOException($"{path}: could not be written ({reason}); " +
+                (File.Exists(full) ? "the previous version is unchanged." : "nothing was left under this name."), e);
+        }
         catch
         {
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that interrupted writes left in <paramref name="directory"/> (a process killed
+    /// between creating and renaming one; a crash cannot run the cleanup above). Only files named as
+    /// <see cref="Write(string, Action{Stream})"/> names them whose writing process is no longer running are removed,
+    /// so a save in progress, in this process or another, is left alone.
+    /// </summary>
+    /// <returns>The paths deleted.</returns>
+    public static IReadOnlyList<string> RemoveStale(string directory)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(directory)) return removed;
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            // "", name..., pid, guid, "tmp"
+            if (parts.Length < 5 || !int.TryParse(parts[^3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || parts[^2].Length != 32 || !Guid.TryParseExact(parts[^2], "N", out _) || IsRunning(pid))
+                continue;
+            TryDelete(file);
+            if (!File.Exists(file)) removed.Add(file);
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }           // no such process
+        catch (InvalidOperationException) { return false; }
     }
 
     private static void TryDelete(string temp)

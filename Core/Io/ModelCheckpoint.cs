@@ -68,8 +68,8 @@ public static partial class ModelCheckpoint
 
     /// <summary>Loads a checkpoint into the architecture of <paramref name="template"/> (its values are ignored).</summary>
     /// <exception cref="InvalidDataException">The file is corrupt, lacks a tensor the model needs, holds one it does
-    /// not have, a shape differs, or its metadata describes other layers or another input shape; the message names
-    /// the file and every offending tensor.</exception>
+    /// not have, a shape differs, a value is NaN or infinite, or its metadata describes other layers or another
+    /// input shape; the message names the file and every offending tensor.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static Checkpoint Load(string path, Model template) => Load(path, SafeTensors.Load(path), template);
 
@@ -86,6 +86,7 @@ public static partial class ModelCheckpoint
         var layers = Layers(template.Architecture, template.InputShape);
         if (file.Metadata.TryGetValue(LayersKey, out var saved) && saved != layers)
             throw SafeTensorsHeader.Error(path, $"was saved from the layers [{saved}] but the model has [{layers}].");
+        CheckFinite(path, file);
         var parameters = TensorTree.Of(template.Parameters.Select(l => new TensorLeaf(l.Path, file.Tensors[l.Path])));
         var state = TensorTree.Of(template.State.Select(l => new TensorLeaf(l.Path, file.Tensors[l.Path])));
         return new(template.WithParameters(parameters).WithState(state), file.Metadata) { File = path };
@@ -103,7 +104,33 @@ public static partial class ModelCheckpoint
                 throw SafeTensorsHeader.Error(path, $"records no '{InputShapeKey}' in its metadata; give the input shape to Load.");
             input = ParseShape(path, text);
         }
+        // Shapes only, before Init allocates anything: a corrupt input_shape must not build a model of billions of
+        // parameters that the file could never fill.
+        long needed;
+        try { needed = architecture.ParameterCount(input); }
+        catch (ShapeException e) { throw SafeTensorsHeader.Error(path, $"the architecture cannot take the input shape {input}: {e.Message}", e); }
+        // Far more, not just more: a few missing tensors are better reported one by one by the load itself.
+        var held = file.Tensors.Values.Sum(t => (long)t.Count);
+        if (needed > 4 * held + (1 << 20))
+            throw SafeTensorsHeader.Error(path, $"for input shape {input} the architecture has {needed:N0} parameters but the file holds only {held:N0} values.");
         return Load(path, file, architecture.Init(input, seed: 0));
+    }
+
+    // A NaN or infinite weight would make every prediction NaN (and argmax pick class 0) without a word; a model that
+    // diverged, or a flipped exponent bit, is named here instead.
+    private static void CheckFinite(string path, SafeTensorsFile file)
+    {
+        foreach (var (name, tensor) in file.Tensors)
+        {
+            var values = tensor.Span;
+            var first = -1;
+            var count = 0;
+            for (var i = 0; i < values.Length; i++)
+                if (!float.IsFinite(values[i]) && count++ == 0) first = i;
+            if (count > 0)
+                throw SafeTensorsHeader.Error(path, string.Create(CultureInfo.InvariantCulture,
+                    $"tensor '{name}' ({tensor.Shape}) holds {count:N0} non-finite value{(count == 1 ? "" : "s")} (the first, at index {first}, is {values[first]}); a model cannot be loaded from it."));
+        }
     }
 
     /// <summary>The layer descriptions in order, joined by arrows: what the metadata records and Load compares.</summary>

@@ -69,11 +69,9 @@ public static class SafeTensors
     /// offsets in bounds, shape × dtype size equal to each byte range, and the ranges tiling the data exactly.</summary>
     /// <exception cref="InvalidDataException">Anything wrong; the message names the file and the tensor.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static SafeTensorsFile Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found.", path);
-        return Decode(File.ReadAllBytes(path), path);
-    }
+    /// <exception cref="IOException">The path is a folder, a link loop or a device, or the file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    public static SafeTensorsFile Load(string path) => Decode(InputFile.ReadAll(path, "checkpoint", Array.MaxLength), path);
 
     /// <summary>Reads a checkpoint and checks it holds exactly the <paramref name="expected"/> tensors with those
     /// shapes (e.g. from a model's parameter tree). All missing, unexpected and mis-shaped tensors are listed in

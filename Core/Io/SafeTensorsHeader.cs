@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace Functional.Io;
@@ -26,8 +28,13 @@ internal static class SafeTensorsHeader
         var dataStart = 8 + (int)headerLength;
         var dataLength = (long)file.Length - dataStart;
 
+        // JsonDocument accepts invalid UTF-8 inside strings and fails only when a name is read, with an exception
+        // that names neither the file nor the byte.
+        var headerBytes = file[8..dataStart];
+        if (Utf8.ToUtf16(headerBytes, new char[headerBytes.Length], out var valid, out _, replaceInvalidSequences: false) != OperationStatus.Done)
+            throw Error(source, $"the header is not valid UTF-8 (bad byte 0x{headerBytes[valid]:X2} at offset {8 + valid:N0}).");
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(file[8..dataStart].ToArray()); }
+        try { doc = JsonDocument.Parse(headerBytes.ToArray()); }
         catch (JsonException e) { throw Error(source, $"the header is not valid JSON ({e.Message}).", e); }
         using (doc)
         {
@@ -63,11 +70,13 @@ internal static class SafeTensorsHeader
         foreach (var d in sh.EnumerateArray())
             shape[i++] = d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var v) && v >= 0 ? v : throw Bad($"shape {sh} has an entry that is not a non-negative integer.");
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
+            || off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
             || !off[0].TryGetInt64(out var begin) || !off[1].TryGetInt64(out var end))
             throw Bad("has no \"data_offsets\" pair of integers.");
         if (begin < 0 || end < begin || end > dataLength)
             throw Bad($"data_offsets [{begin}, {end}] lie outside the data section of {dataLength:N0} bytes.");
-        var count = shape.Aggregate(1L, (a, d) => a * d);
+        // Saturating, so that many huge dims cannot wrap around to a plausible count.
+        var count = shape.Contains(0) ? 0L : shape.Aggregate(1L, (a, d) => Math.Min(a * d, int.MaxValue + 1L));
         if (count > int.MaxValue) throw Bad($"shape [{string.Join(", ", shape)}] holds more elements than one tensor can.");
         if (count * size != end - begin)
             throw Bad($"shape [{string.Join(", ", shape)}] of {dtype} needs {count * size:N0} bytes but data_offsets [{begin}, {end}] span {end - begin:N0}.");

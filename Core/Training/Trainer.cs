@@ -26,6 +26,7 @@ public static class Trainer
     /// message names the step and the first such tensor in layer order.</exception>
     /// <exception cref="ArgumentException">Early stopping is asked for without test data.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired (checked before each step).</exception>
+    /// <exception cref="ArgumentException"><paramref name="train"/> yields no batch or <paramref name="test"/> is empty.</exception>
     public static FitResult Fit(Model model, Optimizer optimizer, IBatchSource train, IBatchSource? test, FitOptions options,
         ILogger? logger = null, ITrainingObserver? observer = null, CancellationToken cancellation = default) =>
         Run(new ResumePoint(model, optimizer.Init(model), [], options.Seed), optimizer, train, test, options, logger, observer, cancellation);
@@ -61,6 +62,11 @@ public static class Trainer
         options.Validate();
         if (options.EarlyStopping is not null && test is null)
             throw new ArgumentException("Trainer.Fit: early stopping watches the test loss; give test data or leave EarlyStopping out.", nameof(test));
+        // Caught here, before the first step: an empty loader would "train" nothing and report an untrained model.
+        if (train.BatchCount == 0)
+            throw new ArgumentException($"Trainer.Fit: the training loader yields no batches ({Described(train)}); there is nothing to train on.", nameof(train));
+        if (test is not null && test.SampleCount == 0)
+            throw new ArgumentException("Trainer.Fit: the test set is empty, so no epoch could be evaluated; give test data with samples, or none.", nameof(test));
         logger ??= NullLogger.Instance;
         var loss = options.Loss ?? Loss.CrossEntropy;
         var (model, state) = (from.Model, from.OptimizerState);
@@ -172,4 +178,9 @@ public static class Trainer
         return seen == 0 ? new Evaluation(double.NaN, double.NaN, 0)
             : new Evaluation(sum / seen, regression ? double.NaN : (double)correct / seen, seen);
     }
+
+    /// <summary>"10 samples, batch size 64, incomplete batch dropped": why a source may yield no batch.</summary>
+    private static string Described(IBatchSource source) => source is DataLoader d
+        ? $"{d.Data.Count} samples, batch size {d.BatchSize}{(d.DropLast ? ", incomplete batch dropped" : "")}"
+        : $"{source.SampleCount} samples, batch size {source.BatchSize}";
 }

@@ -11,7 +11,8 @@ internal static class CliErrors
     /// <summary>The exit code for bad values or a command line that does not parse.</summary>
     public const int UsageExitCode = 2;
 
-    /// <summary>Runs a command body, reporting the errors a user can cause (bad values, impossible shapes).</summary>
+    /// <summary>Runs a command body, reporting the errors a user can cause (bad values, impossible shapes, files that
+    /// are missing, unreadable, corrupt or cannot be written) as one line and exit code 2.</summary>
     public static int Guard(ParseResult parsed, Func<TextWriter, int> body)
     {
         var config = parsed.InvocationConfiguration;
@@ -19,10 +20,21 @@ internal static class CliErrors
         {
             return body(config.Output);
         }
-        catch (Exception e) when (e is UsageException or ArgumentException or FormatException or OverflowException)
+        catch (Exception e) when (IsUserError(e))
         {
-            config.Error.WriteLine($"error: {e.Message}");
+            config.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UsageExitCode;
         }
     }
+
+    /// <summary>Errors that come from the input or the machine rather than a bug: their messages name the value or
+    /// file and the rule broken. IOException covers missing and unreadable files and a full disk.</summary>
+    public static bool IsUserError(Exception e) =>
+        e is UsageException or ArgumentException or FormatException or OverflowException
+            or InvalidDataException or IOException or UnauthorizedAccessException;
+
+    /// <summary>The message on one line: line breaks and tabs (some parser messages list choices on lines of their
+    /// own) become single spaces.</summary>
+    public static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -30,7 +30,7 @@ public static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            config.Error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
+            config.Error.WriteLine($"error: {CliErrors.OneLine(parsed.Errors[0].Message)} (see --help)");
             return CliErrors.UsageExitCode;
         }
         return parsed.Invoke(config);

@@ -11,12 +11,12 @@ namespace Functional.Cli.Checkpoints;
 /// </summary>
 internal static class KnownArchitectures
 {
-    /// <summary>The zoo architecture called <paramref name="name"/>.</summary>
-    /// <exception cref="UsageException">No zoo model has that name; the message lists them.</exception>
-    public static Layer Get(string name)
+    /// <summary>The zoo architecture called <paramref name="name"/>, as recorded in the checkpoint <paramref name="path"/>.</summary>
+    /// <exception cref="UsageException">No zoo model has that name; the message names the file and lists them.</exception>
+    public static Layer Get(string name, string path)
     {
         try { return Catalog.Get(name).Build(); }
-        catch (ArgumentException e) { throw new UsageException($"the checkpoint's architecture '{name}' cannot be rebuilt: {e.Message}"); }
+        catch (ArgumentException e) { throw new UsageException($"{path}: the checkpoint's architecture '{name}' cannot be rebuilt: {e.Message}"); }
     }
 
     /// <summary>The zoo name whose input shape and layers are <paramref name="model"/>'s, or null.</summary>

@@ -49,14 +49,27 @@ internal static class RunCheckpoint
         return path;
     }
 
+    /// <summary>The metadata every run checkpoint holds; <see cref="Load"/> refuses a file that lacks any.</summary>
+    public static IReadOnlyList<string> RequiredMetadata { get; } =
+        ["epoch", "test_accuracy", "test_samples", "normalization_mean", "normalization_std"];
+
     /// <summary>Reads a run's checkpoint: the network from its description (older files: from the zoo by name).</summary>
-    /// <exception cref="UsageException">The file is missing, corrupt, or lacks metadata evaluation needs (the
-    /// message names it), or its network cannot be rebuilt.</exception>
+    /// <exception cref="UsageException">The file is corrupt, lacks or garbles metadata a run writes (defaults would
+    /// silently change the evaluation; the message names the key), or its network cannot be rebuilt.</exception>
+    /// <exception cref="IOException">The file is missing, a folder, or unreadable (the message names it).</exception>
     public static RunModel Load(string path) => Guard(() =>
     {
         var checkpoint = Read(path);
-        var name = checkpoint.Metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey) ?? checkpoint.Model.Architecture.Description;
-        return new RunModel(checkpoint.Model, checkpoint.Normalization, name, checkpoint.Epoch, checkpoint.Double("test_accuracy"), checkpoint.Int("test_samples"));
+        var metadata = checkpoint.Metadata;
+        var missing = RequiredMetadata.Where(k => !metadata.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+            throw new UsageException($"{path}: the checkpoint's metadata lacks {string.Join(", ", missing.Select(k => $"'{k}'"))}; " +
+                "it was not written by a training run of this program, which records them after every epoch.");
+        var name = metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey) ?? checkpoint.Model.Architecture.Description;
+        var accuracy = Number(path, metadata, "test_accuracy", (t, c) => double.Parse(t, NumberStyles.Float, c), "a number from 0 to 1", a => a is >= 0 and <= 1);
+        var samples = Number(path, metadata, "test_samples", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0);
+        var epoch = Number(path, metadata, "epoch", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0);
+        return new RunModel(checkpoint.Model, checkpoint.Normalization, name, epoch, accuracy, samples);
     });
 
     /// <summary>Reads a run's checkpoint and training state for <c>train --resume</c>, with the run's settings.</summary>
@@ -77,7 +90,7 @@ internal static class RunCheckpoint
         // Written before checkpoints described their network: only a zoo model can be rebuilt, by name.
         var name = file.Metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey)
             ?? throw new UsageException($"{path}: the checkpoint describes no network (no '{ModelCheckpoint.NetworkKey}' or '{ModelCheckpoint.ArchitectureKey}' metadata).");
-        return ModelCheckpoint.Load(path, KnownArchitectures.Get(name));
+        return ModelCheckpoint.Load(path, KnownArchitectures.Get(name, path));
     }
 
     private static T Guard<T>(Func<T> read)
@@ -87,5 +100,14 @@ internal static class RunCheckpoint
         {
             throw new UsageException(e.Message);
         }
+    }
+
+    private static T Number<T>(string path, IReadOnlyDictionary<string, string> m, string key, Func<string, IFormatProvider, T> parse,
+        string what, Func<T, bool> valid)
+    {
+        T value;
+        try { value = parse(m[key], CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is FormatException or OverflowException) { throw new UsageException($"{path}: metadata '{key}' is \"{m[key]}\", not {what}."); }
+        return valid(value) ? value : throw new UsageException($"{path}: metadata '{key}' is \"{m[key]}\", not {what}.");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Functional.Cli.Options;
 using System.Globalization;
 using Functional.Cli.Pictures;
 using Functional.Data;
@@ -19,7 +20,7 @@ internal static class PicturesCommand
     private static Command Edge()
     {
         var data = new Option<string?>("--data") { Description = $"Folder with the Fashion-MNIST test files (default {FashionMnist.DebianDirectory})." };
-        var index = new Option<int>("--index") { Description = "Which test image to filter (default 2, a pair of trousers: two long vertical outlines).", DefaultValueFactory = _ => 2 };
+        var index = new Option<int>("--index") { Description = "Which test image to filter (default 2, a pair of trousers: two long vertical outlines).", DefaultValueFactory = _ => 2 }.Invariant();
         var output = new Option<string>("--out") { Description = "Folder for the PNG files (created if needed).", DefaultValueFactory = _ => "runs/pictures" };
         var command = new Command("edge", "Apply the vertical-edge filter [[1,0,−1]]×3 to a test image; write the input and the response as PNG.")
         {
@@ -47,7 +48,8 @@ internal static class PicturesCommand
 
     /// <summary>The test split from <paramref name="explicitDirectory"/>, or else the Debian folder, or else (when
     /// <paramref name="allowFixture"/>, with a note on <paramref name="log"/>) the repository's small fixture.</summary>
-    /// <exception cref="UsageException">No usable folder; the message says how to get the files.</exception>
+    /// <exception cref="UsageException">No usable folder, or an empty test split; the message says what to do.</exception>
+    /// <exception cref="InvalidDataException">A test file is corrupt; the message names it.</exception>
     internal static Dataset LoadTest(string? explicitDirectory, TextWriter log, bool allowFixture = true) =>
         LoadTest(explicitDirectory, log, allowFixture ? FixtureDirectory : null, FashionMnist.DebianDirectory);
 
@@ -63,8 +65,13 @@ internal static class PicturesCommand
             log.WriteLine($"note: {missing} (apt-get install -y dataset-fashion-mnist); using the small test set in {fixture} instead.");
             dir = fixture;
         }
-        return Idx.ReadDataset(Path.Combine(dir, FashionMnist.TestImages), Path.Combine(dir, FashionMnist.TestLabels), 10);
+        var images = Path.Combine(dir, FashionMnist.TestImages);
+        var test = Idx.ReadDataset(images, Path.Combine(dir, FashionMnist.TestLabels), 10);
+        return test.Count > 0 ? test : throw new UsageException($"{images}: holds no images; the test split needs at least one.");
     }
+
+    /// <summary>The path of the test images <see cref="LoadTest(string?, TextWriter, bool)"/> reads, for messages.</summary>
+    internal static string TestImagesPath(string? explicitDirectory) => Path.Combine(explicitDirectory ?? FashionMnist.DebianDirectory, FashionMnist.TestImages);
 
     private static bool HasTest(string dir) =>
         File.Exists(Path.Combine(dir, FashionMnist.TestImages)) && File.Exists(Path.Combine(dir, FashionMnist.TestLabels));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Functional.Cli.Options;
 
 namespace Functional.Cli.Commands;
 
@@ -78,7 +79,7 @@ internal static class ShapesCommand
     }
 
     private static Option<int> Groups() =>
-        new("--groups") { Description = "Channel groups; input and output channels must both be divisible by it.", DefaultValueFactory = _ => 1 };
+        new Option<int>("--groups") { Description = "Channel groups; input and output channels must both be divisible by it.", DefaultValueFactory = _ => 1 }.Invariant();
 
     private static Option<bool> NoBias() => new("--no-bias") { Description = "Leave the bias out of the parameter count." };
 }

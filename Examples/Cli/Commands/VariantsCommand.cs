@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Functional.Cli.Options;
 using Functional.Cli.Research;
 using Functional.Dsl.Research;
 
@@ -15,13 +16,13 @@ internal static class VariantsCommand
         var d = VariantsSettings.Default;
         var study = new Option<string?>("--study") { Description = $"The study to run: {string.Join(", ", Studies.All.Select(s => s.Name))}." };
         var list = new Option<bool>("--list") { Description = "List the studies and their variants." };
-        var epochs = new Option<int>("--epochs") { Description = "Train every variant this many epochs (0: static figures only).", DefaultValueFactory = _ => d.Epochs };
-        var limit = new Option<int?>("--limit") { Description = "Train on the first N training images (default: all 60,000)." };
-        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on the first N test images (default: all 10,000)." };
-        var batch = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => d.BatchSize };
+        var epochs = new Option<int>("--epochs") { Description = "Train every variant this many epochs (0: static figures only).", DefaultValueFactory = _ => d.Epochs }.Invariant();
+        var limit = new Option<int?>("--limit") { Description = "Train on the first N training images (default: all 60,000)." }.Invariant();
+        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on the first N test images (default: all 10,000)." }.Invariant();
+        var batch = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => d.BatchSize }.Invariant();
         var data = new Option<string?>("--data") { Description = "Folder holding the four Fashion-MNIST IDX files (default: the Debian package's)." };
         var output = new Option<string>("--out") { Description = "Folder for variants.csv and variants.png (default: runs/variants/<study>).", DefaultValueFactory = _ => d.Out };
-        var seed = new Option<int>("--seed") { Description = "Seeds initialisation, shuffling and the probe batch.", DefaultValueFactory = _ => d.Seed };
+        var seed = new Option<int>("--seed") { Description = "Seeds initialisation, shuffling and the probe batch.", DefaultValueFactory = _ => d.Seed }.Invariant();
         var command = new Command("variants", "Architecture study: parameters, mult-adds, receptive field, activation memory and, with --epochs, test accuracy per variant.")
         {
             study, list, epochs, limit, testLimit, batch, data, output, seed,

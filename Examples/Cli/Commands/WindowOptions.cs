@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Functional.Cli.Options;
 using System.Globalization;
 
 namespace Functional.Cli.Commands;
@@ -14,7 +15,7 @@ internal sealed class WindowOptions
         this.strideDefaultsToKernel = strideDefaultsToKernel;
         PaddingOption = new Option<string>("--padding") { Description = padding, DefaultValueFactory = _ => "0" };
         StrideOption = new Option<string?>("--stride") { Description = $"Step between windows (default: {(strideDefaultsToKernel ? "the kernel" : "1")}). {PerDim}" };
-        if (filters) FiltersOption = new Option<int>("--filters") { Description = "Output channels (number of filters).", Required = true };
+        if (filters) FiltersOption = new Option<int>("--filters") { Description = "Output channels (number of filters).", Required = true }.Invariant();
     }
 
     public Option<string> InputOption { get; } = new("--input") { Description = "Input shape without batch: C×L, C×H×W or C×D×H×W, e.g. 3x32x32.", Required = true };

@@ -59,9 +59,13 @@ internal static class ConformanceReader
 {
     public static IReadOnlyList<ConformanceCase> Read(string file)
     {
-        if (!System.IO.File.Exists(file)) throw new ConformanceFormatException($"{file}: no such file.");
+        byte[] bytes;
+        // A folder, a link loop or a device such as /dev/zero: one line, not an exception (or reading forever).
+        try { bytes = Functional.Io.InputFile.ReadAll(file, "conformance case file", 1L << 30); }
+        catch (System.IO.FileNotFoundException) { throw new ConformanceFormatException($"{file}: no such file."); }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException) { throw new ConformanceFormatException(e.Message); }
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(file)); }
+        try { doc = JsonDocument.Parse(bytes); }
         catch (JsonException e) { throw new ConformanceFormatException($"{file}: not valid JSON ({e.Message})"); }
         using (doc)
         {

@@ -18,8 +18,14 @@ namespace Functional.Cli.Training;
 internal static class TrainRun
 {
     /// <summary>Runs <paramref name="settings"/>; results go to <paramref name="stdout"/>, everything else to <paramref name="stderr"/>.</summary>
-    /// <returns>0 on success, 1 when training failed (non-finite values, unreadable data).</returns>
-    public static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr)
+    /// <returns>0 on success, 1 when training diverged (non-finite values).</returns>
+    /// <exception cref="UsageException">A flag, the data or the output folder cannot be used (reported as exit 2).</exception>
+    /// <exception cref="IOException">A file cannot be read or written (e.g. a full disk); the message names it.</exception>
+    public static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr) => Execute(settings, stdout, stderr, null);
+
+    /// <summary>The test seam: <paramref name="wrapArtifact"/> can replace each artifact, e.g. by one that fails
+    /// the way a full disk does.</summary>
+    internal static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr, Func<IRunArtifact, IRunArtifact>? wrapArtifact)
     {
         settings.Validate();
         // A resumed run takes the interrupted run's settings (only the data folder, backend and epochs may differ) and folder.
@@ -31,6 +37,7 @@ internal static class TrainRun
                 Epochs = settings.EpochsGiven ? settings.Epochs : resumed.Settings.Epochs,
             };
         var context = Backend.Create(settings.Backend);
+        RunFolders.PrepareRoot(settings.Out);   // before minutes of loading: an unusable --out fails now
         var dataDir = DatasetLocator.ForThisMachine(stderr).Locate(settings.Data);
         double accuracy;
         string runDir;
@@ -38,14 +45,10 @@ internal static class TrainRun
         try
         {
             var logger = factory.CreateLogger("train");
+            foreach (var stale in RunFolders.RemoveStaleTemporaryFiles(settings.Out))
+                logger.LogInformation("Removed {File}, left by an interrupted save", stale);
             var clock = Stopwatch.StartNew();
-            Splits splits;
-            try { splits = FashionMnist.Load(dataDir, settings.Limit); }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
-            {
-                stderr.WriteLine($"error: {e.Message}");
-                return 1;
-            }
+            var splits = FashionMnist.Load(dataDir, settings.Limit, settings.MaxImageSide);
             logger.LogInformation("Loaded {Train} training and {Test} test images from {Directory} in {Seconds:F1} s",
                 splits.Train.Count, splits.Test.Count, dataDir, clock.Elapsed.TotalSeconds);
 
@@ -56,10 +59,14 @@ internal static class TrainRun
             var model = LeNet.Modern(classes: splits.Train.Classes).Init(splits.Train.SampleShape, settings.Seed, context);
             var optimizer = settings.CreateOptimizer((long)train.BatchCount * settings.Epochs);
 
-            runDir = resumed.Point is null ? CreateRunDirectory(settings.Out) : Path.GetDirectoryName(Path.GetFullPath(settings.Resume!))!;
+            runDir = resumed.Point is null ? RunFolders.Create(settings.Out) : Path.GetDirectoryName(Path.GetFullPath(settings.Resume!))!;
             logger.LogInformation("Run folder {RunDirectory}", runDir);
             using var progress = EpochProgress.For(stderr);
-            var observer = new RunObserver(runDir, splits.Test, normalization, progress, [new HistoryCsv(), new CheckpointArtifact(), new PicturesArtifact()], logger, settings);
+            // history.csv last: it never lists an epoch whose checkpoint and pictures were not written
+            // (docs/checkpoints-and-pictures.md, "Order of writing").
+            IRunArtifact[] artifacts = [new CheckpointArtifact(), new PicturesArtifact(), new HistoryCsv()];
+            if (wrapArtifact is not null) artifacts = [.. artifacts.Select(wrapArtifact)];
+            var observer = new RunObserver(runDir, splits.Test, normalization, progress, artifacts, logger, settings);
             var options = new FitOptions(settings.Epochs, settings.Seed, ClipNorm: settings.Clip,
                 EarlyStopping: settings.Patience is { } p ? new EarlyStopping(p) : null);
             FitResult result;
@@ -74,10 +81,12 @@ internal static class TrainRun
                 progress.End();
                 throw new UsageException($"{settings.Resume}: {e.Message}");
             }
-            catch (NonFiniteTrainingException e)
+            catch (Exception e)
             {
                 progress.End();
-                if (!Directory.EnumerateFileSystemEntries(runDir).Any()) Directory.Delete(runDir);   // nothing worth keeping
+                RunFolders.RemoveIfNoEpoch(runDir);   // nothing worth keeping
+                // A loss that overflows while evaluating an epoch (huge but finite weights) is a divergence too.
+                if (e is not (NonFiniteTrainingException or Functional.Ops.NonFiniteLossException)) throw;
                 stderr.WriteLine($"error: {e.Message}");
                 return 1;
             }
@@ -101,15 +110,5 @@ internal static class TrainRun
         stdout.WriteLine($"run folder: {runDir}");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy: {accuracy:F4}"));
         return 0;
-    }
-
-    /// <summary>A new folder <c>out/yyyyMMdd-HHmmss</c> (UTC), with a suffix if two runs start in the same second.</summary>
-    private static string CreateRunDirectory(string root)
-    {
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var path = Path.Combine(root, stamp);
-        for (var i = 2; Directory.Exists(path); i++) path = Path.Combine(root, $"{stamp}-{i}");
-        Directory.CreateDirectory(path);
-        return path;
     }
 }

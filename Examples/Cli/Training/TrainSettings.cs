@@ -5,7 +5,7 @@ namespace Functional.Cli.Training;
 
 /// <summary>Everything <c>train</c> was asked to do, validated, with the main job's defaults.</summary>
 internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, string Optimizer, string Schedule, int Seed, string Out,
-    int? Limit, string? Data, string Backend, double? Clip, int? Patience)
+    int? Limit, string? Data, string Backend, double? Clip, int? Patience, int MaxImageSide = Functional.Data.Idx.DefaultMaxSide)
 {
     /// <summary>A run folder's <c>model.safetensors</c> to continue from (<c>--resume</c>), or null for a fresh run.
     /// Not recorded: the checkpoint holds the settings, this only points at it.</summary>
@@ -35,6 +35,7 @@ internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, stri
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UsageException($"--lr {LearningRate}: the learning rate must be positive.");
         if (Clip is { } c && !(c > 0)) throw new UsageException($"--clip {c}: the norm must be positive.");
         if (Patience is < 1) throw new UsageException($"--patience {Patience}: wait at least one epoch.");
+        if (MaxImageSide < 1) throw new UsageException($"--max-image-side {MaxImageSide}: give at least 1.");
     }
 
     /// <summary>The optimizer with its schedule spread over <paramref name="totalSteps"/> steps.</summary>
