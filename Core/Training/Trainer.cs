@@ -51,11 +51,10 @@ public static class Trainer
                 TrainingStep result;
                 try { result = model.LossAndGradients(loss, batch.Images, batch.Labels, keys.Split(step)); }
                 catch (NonFiniteLossException e) { throw NonFiniteChecks.Loss(step, epoch, batchIndex, model, e); }
-                NonFiniteChecks.Tree(step, epoch, batchIndex, result.Gradients, "gradient", lr);
-                var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.ClipByNorm(result.Gradients, maxNorm).Gradients : result.Gradients;
+                // Clipping, the update and the checks stay where the model lives; only one flag vector comes back.
+                var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.Clip(result.Gradients, maxNorm) : result.Gradients;
                 (var parameters, state) = optimizer.Step(model.Parameters, gradients, state);
-                NonFiniteChecks.Tree(step, epoch, batchIndex, parameters, "parameter after the update", lr);
-                NonFiniteChecks.Tree(step, epoch, batchIndex, result.State, "state", lr);
+                NonFiniteChecks.Step(step, epoch, batchIndex, model.Context.Backend, result.Gradients, parameters, result.State, lr);
                 model = model.WithParameters(parameters).WithState(result.State);
 
                 lossSum += (double)result.Loss * batch.Count;
