@@ -1,3 +1,4 @@
+using ILGPU;
 using ILGPU.Runtime;
 
 namespace Functional.Backends.Ilgpu;
@@ -29,6 +30,13 @@ internal static class LaunchSize
             : (long)accelerator.NumMultiprocessors * Math.Max(accelerator.MaxNumThreadsPerMultiprocessor, group);
         var wanted = Math.Min(cap, Math.Max(work, 1));
         return (int)((wanted + group - 1) / group * group);
+    }
+
+    /// <summary>The launch of a grid-stride loop over <paramref name="work"/> items: whole groups of <see cref="GroupSize"/>.</summary>
+    public static KernelConfig GridStride(Accelerator accelerator, long work)
+    {
+        var group = GroupSize(accelerator);
+        return new KernelConfig(GridStrideThreads(accelerator, work) / group, group);
     }
 
     /// <summary>
