@@ -11,8 +11,13 @@ namespace Functional.Training;
 /// </summary>
 internal static class Updates
 {
-    /// <summary>The backend holding <paramref name="t"/>: its owner, or for host memory the one-thread Cpu backend.</summary>
-    public static IBackend BackendOf(Tensor t) => t.Storage.Owner ?? ExecutionContext.Cpu(1).Backend;
+    /// <summary>The backend holding the first of <paramref name="ts"/> that lives on a device, or for host memory the one-thread Cpu backend.</summary>
+    public static IBackend BackendOf(params ReadOnlySpan<Tensor> ts)
+    {
+        foreach (var t in ts)
+            if (t.Storage.Owner is { } owner) return owner;
+        return ExecutionContext.Cpu(1).Backend;
+    }
 
     /// <summary>
     /// SGD: g ← g + wd·p; buf ← g on the first step (no <paramref name="buffer"/>), else μ·buf + (1 − dampening)·g;
@@ -21,7 +26,7 @@ internal static class Updates
     public static (Tensor Parameter, Tensor? Momentum) Sgd(Tensor p, Tensor g, Tensor? buffer, double learningRate, double momentumFactor,
         double dampeningFactor, double decay, bool nesterov)
     {
-        var b = BackendOf(p);
+        var b = buffer is null ? BackendOf(p, g) : BackendOf(p, g, buffer);
         var s = SgdStep.From(learningRate, momentumFactor, dampeningFactor, decay, nesterov);
         var next = new Tensor(p.Shape, b.AllocateUninitialized(p.Count));
         var nextBuffer = s.Momentum != 0f ? new Tensor(p.Shape, b.AllocateUninitialized(p.Count)) : null;
@@ -37,7 +42,7 @@ internal static class Updates
     public static (Tensor Parameter, Tensor M, Tensor V) Adam(Tensor p, Tensor g, Tensor m, Tensor v, long t, double lr,
         double beta1, double beta2, double eps, double weightDecay, bool decoupled)
     {
-        var b = BackendOf(p);
+        var b = BackendOf(p, g, m, v);
         var (next, m2, v2) = (Fresh(b, p), Fresh(b, p), Fresh(b, p));
         b.AdamUpdate(AdamStep.At(t, lr, beta1, beta2, eps, weightDecay, decoupled), p.Storage, g.Storage, m.Storage, v.Storage,
             next.Storage, m2.Storage, v2.Storage);

@@ -107,8 +107,8 @@ public sealed class DeviceMemory
 public sealed class DeviceMemoryException : InvalidOperationException
 {
     internal DeviceMemoryException(long requested, long live, long budget, string device)
-        : base($"Out of device memory on {device}: {requested:N0} bytes requested while {live:N0} bytes are live, " +
-               $"and the budget is {budget:N0} bytes. Use a smaller batch or model, or a larger budget.")
+        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Out of device memory on {device}: {requested:N0} bytes requested while {live:N0} bytes are live, and the budget is {budget:N0} bytes. Use a smaller batch or model, or a larger budget."))
         => (RequestedBytes, LiveBytes, BudgetBytes) = (requested, live, budget);
 
     /// <summary>The size of the allocation that failed.</summary>
