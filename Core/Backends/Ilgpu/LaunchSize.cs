@@ -11,12 +11,17 @@ namespace Functional.Backends.Ilgpu;
 /// </summary>
 internal static class LaunchSize
 {
-    /// <summary>Threads for the CPU accelerator's grid-stride loops (measured best between 64 and 1,024).</summary>
-    private const int SimulatedThreads = 256;
+    /// <summary>
+    /// Threads for the CPU accelerator's grid-stride loops. Large element counts cost about the same from 64 to 1,024
+    /// threads (notes/ilgpu.md), but a training step is hundreds of launches over small tensors, where every simulated
+    /// thread and warp adds launch cost: one or two warps measured fastest (docs/gpu.md).
+    /// </summary>
+    private const int SimulatedThreads = 64;
 
-    /// <summary>Threads per group for one-dimensional grid-stride launches, within the device's group limit.</summary>
+    /// <summary>Threads per group for one-dimensional grid-stride launches, within the device's group limit; on the CPU
+    /// accelerator one simulated warp.</summary>
     public static int GroupSize(Accelerator accelerator) =>
-        Math.Min(accelerator.AcceleratorType == AcceleratorType.CPU ? 64 : 256, accelerator.MaxNumThreadsPerGroup);
+        Math.Min(accelerator.AcceleratorType == AcceleratorType.CPU ? Math.Max(accelerator.WarpSize, 1) : 256, accelerator.MaxNumThreadsPerGroup);
 
     /// <summary>
     /// Total threads for a grid-stride loop over <paramref name="work"/> independent items: never more than the
