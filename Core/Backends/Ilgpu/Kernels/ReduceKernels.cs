@@ -85,9 +85,10 @@ internal static class ReduceKernels
         }
     }
 
-    // MathF.Max's rule spelled out (NaN wins, +0 above −0), since a GPU's max instruction drops NaNs.
+    // MathF.Max's rule spelled out (NaN wins, +0 above −0, told apart by the sign of 1/0), since a GPU's max
+    // instruction drops NaNs; plain arithmetic, so every ILGPU backend compiles it.
     private static float Max(float a, float b) =>
-        float.IsNaN(a) || float.IsNaN(b) ? a + b : a > b ? a : b > a ? b : a == 0f && b == 0f ? (float.IsNegative(a) ? b : a) : a;
+        float.IsNaN(a) || float.IsNaN(b) ? a + b : a > b ? a : b > a ? b : a == 0f && 1f / a < 0f ? b : a;
 
     private static void SoftmaxBackwardKernel(ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, AxisGeometry g, int log)
     {
