@@ -8,8 +8,8 @@ using static Functional.Properties.BackendAgreementIlgpuKit;
 namespace Functional.Properties;
 
 /// <summary>
-/// The training-step entries (optimizer updates, the norm and non-finite sums, the clipping factor, importing
-/// storage) on the Cpu and ILGPU backends agree with the Reference backend. The updates are element-wise formulas,
+/// The training-step entries (optimizer updates, the norm and non-finite sums, the clipping factor, the correct
+/// predictions, importing storage) on the Cpu and ILGPU backends agree with the Reference backend. The updates are element-wise formulas,
 /// so they agree bit for bit; the sums are float32-close.
 /// </summary>
 public class BackendAgreementTraining
@@ -89,6 +89,24 @@ public class BackendAgreementTraining
             return UnderTest.All(b => Run(b) is var o
                 && Close($"squares and flags {b.Name}", r.Stats, o.Stats, longest) && Close($"clip scale {b.Name}", r.Scale, o.Scale, longest));
         }).Check(Seeded(100, 622));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Argmax_hits_agree_with_reference_on_ties_and_nans() =>
+        Prop.ForAll(Gen.Choose(1, 12).ToArbitrary(), Gen.Choose(1, 12).ToArbitrary(), Gen.Choose(0, 1_000_000).ToArbitrary(), (rows, classes, seed) =>
+        {
+            // Scores from a few values, so rows tie and hold NaNs; labels drawn over the classes.
+            var scores = FewValues(rows * classes, seed);
+            var labels = Values(rows, seed + 1).Select(v => (float)Math.Min(classes - 1, (int)((v + 1) / 2 * classes))).ToArray();
+            float[] Run(IBackend b)
+            {
+                var hits = b.Allocate(rows);
+                b.ArgMaxHits(rows, classes, Store(scores), Store(labels), hits);
+                return Read(hits);
+            }
+            var r = Run(Reference);
+            return UnderTest.All(b => Identical($"argmax hits {b.Name} {rows}×{classes}", r, Run(b)));
+        }).Check(Seeded(100, 624));
 
     [Fact]
     [Trait("Law", "BackendAgreement")]

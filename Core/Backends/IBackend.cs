@@ -144,6 +144,13 @@ public interface IBackend
     void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale);
 
     /// <summary>
+    /// hits[r] = 1 where the first maximum of row r of the rows × classes <paramref name="scores"/> is at the class
+    /// index held (as a float) in labels[r], else 0: a batch's correct predictions, counted without reading the
+    /// scores on the host (Σ hits² comes back with the step's <see cref="SquaresAndFlags"/>).
+    /// </summary>
+    void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits);
+
+    /// <summary>
     /// <paramref name="source"/> as storage this backend's kernels read: itself when it already is, else a copy
     /// (made once: a device backend caches the upload with the host storage). Host backends read any host storage.
     /// </summary>

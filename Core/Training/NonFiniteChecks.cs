@@ -22,21 +22,24 @@ internal static class NonFiniteChecks
 
     /// <summary>
     /// The checks after one step, as one pass on <paramref name="backend"/> over the gradients, the updated parameters
-    /// and the state, and one download of a small flag vector; only when a flag is set are tensors read on the host, to
+    /// and the state, and one download of a small vector that also carries Σ <paramref name="hits"/>² (the batch's
+    /// correct predictions, from <see cref="Metrics.Hits"/>). Only when a flag is set are tensors read on the host, to
     /// name the first culprit exactly as <see cref="Tree"/> does, in the order gradient, parameter, state.
     /// </summary>
-    public static void Step(long step, int epoch, int batch, Backends.IBackend backend, TensorTree gradients, TensorTree parameters,
-        TensorTree state, double lr)
+    /// <returns>The number of correct predictions.</returns>
+    public static int Step(long step, int epoch, int batch, Backends.IBackend backend, TensorTree gradients, TensorTree parameters,
+        TensorTree state, Tensor hits, double lr)
     {
-        var flags = Updates.SquaresAndFlags(backend, [.. gradients.Select(l => l.Value), .. parameters.Select(l => l.Value),
+        var stats = Updates.SquaresAndFlags(backend, [hits, .. gradients.Select(l => l.Value), .. parameters.Select(l => l.Value),
             .. state.Select(l => l.Value)]).Span;
-        for (var i = 1; i < flags.Length; i += 2)
+        for (var i = 3; i < stats.Length; i += 2)
         {
-            if (flags[i] == 0f) continue;
+            if (stats[i] == 0f) continue;
             Tree(step, epoch, batch, gradients, "gradient", lr);
             Tree(step, epoch, batch, parameters, "parameter after the update", lr);
             Tree(step, epoch, batch, state, "state", lr);
         }
+        return (int)stats[0];
     }
 
     /// <summary>Throws naming the first leaf of <paramref name="tree"/> (in layer order) holding a NaN or infinity.</summary>

@@ -54,11 +54,12 @@ public static class Trainer
                 // Clipping, the update and the checks stay where the model lives; only one flag vector comes back.
                 var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.Clip(result.Gradients, maxNorm) : result.Gradients;
                 (var parameters, state) = optimizer.Step(model.Parameters, gradients, state);
-                NonFiniteChecks.Step(step, epoch, batchIndex, model.Context.Backend, result.Gradients, parameters, result.State, lr);
+                var hits = Metrics.Hits(model.Context.Backend, result.Output, batch.Labels);
+                var batchCorrect = NonFiniteChecks.Step(step, epoch, batchIndex, model.Context.Backend, result.Gradients, parameters, result.State, hits, lr);
                 model = model.WithParameters(parameters).WithState(result.State);
 
                 lossSum += (double)result.Loss * batch.Count;
-                correct += Metrics.Correct(result.Output, batch.Labels);
+                correct += batchCorrect;
                 seen += batch.Count;
                 var report = new StepReport(epoch, options.Epochs, batchIndex, train.BatchCount, state.Step, lossSum / seen,
                     (double)correct / seen, lr, seen / clock.Elapsed.TotalSeconds);

@@ -103,4 +103,7 @@ public sealed class CountingBackend(IBackend inner) : IBackend
     public void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale) { Count(); inner.ClipScale(maxNorm, squaresAndFlags, scale); }
     /// <inheritdoc />
     public TensorStorage Import(TensorStorage source) { Count(); return inner.Import(source); }
+    /// <inheritdoc />
+    public void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits)
+    { Count(); inner.ArgMaxHits(rows, classes, scores, labels, hits); }
 }

@@ -140,4 +140,7 @@ public sealed class DoubleBackend : IBackend
     /// <inheritdoc />
     public void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale) =>
         throw new NotSupportedException("The double backend runs gradient checks, not training steps.");
+    /// <inheritdoc />
+    public void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits) =>
+        throw new NotSupportedException("The double backend runs gradient checks, not training steps.");
 }

@@ -56,4 +56,8 @@ public sealed partial class IlgpuBackend
     /// <inheritdoc />
     public void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale) =>
         OptimizerKernels.ClipScale(Accelerator, In(squaresAndFlags), Out(scale), maxNorm);
+
+    /// <inheritdoc />
+    public void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits) =>
+        OptimizerKernels.ArgMaxHits(Accelerator, classes, In(scores), In(labels), Out(hits));
 }

@@ -70,4 +70,16 @@ public static class OptimizerKernels
         var scale = maxNorm / (Math.Sqrt(sum) + 1e-6);
         return scale < 1 ? (float)scale : 1f;
     }
+
+    /// <summary>hits[r] = 1 if the first maximum of row r is at labels[r] (torch.argmax's tie rule), else 0.</summary>
+    public static void ArgMaxHits(int rows, int classes, ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, Span<float> hits)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var best = 0;
+            for (var c = 1; c < classes; c++)
+                if (scores[r * classes + c] > scores[r * classes + best]) best = c;
+            hits[r] = best == (int)labels[r] ? 1f : 0f;
+        }
+    }
 }

@@ -21,4 +21,8 @@ public sealed partial class ReferenceBackend
     /// <inheritdoc />
     public void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale) =>
         Host(scale)[0] = OptimizerKernels.ClipScale(maxNorm, Host(squaresAndFlags));
+
+    /// <inheritdoc />
+    public void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits) =>
+        OptimizerKernels.ArgMaxHits(rows, classes, Host(scores), Host(labels), Host(hits));
 }

@@ -17,6 +17,8 @@ internal static class OptimizerKernels
         public readonly Action<KernelConfig, AdamViews, AdamScalars> Adam = a.LoadStreamKernel<AdamViews, AdamScalars>(AdamKernel);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>> Squares =
             a.LoadStreamKernel<ArrayView<float>, ArrayView<float>>(SquaresKernel);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Hits =
+            a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(HitsKernel);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, double> Clip =
             a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, double>(ClipKernel);
     }
@@ -57,7 +59,22 @@ internal static class OptimizerKernels
     public static void ClipScale(Accelerator a, ArrayView<float> squares, ArrayView<float> scale, double maxNorm) =>
         For(a).Clip(new KernelConfig(1, 1), squares, scale, maxNorm);
 
+    /// <summary>hits[r] = 1 where row r's first maximum is at labels[r]; one thread per row.</summary>
+    public static void ArgMaxHits(Accelerator a, int classes, ArrayView<float> scores, ArrayView<float> labels, ArrayView<float> hits) =>
+        For(a).Hits(LaunchSize.GridStride(a, hits.Length), scores, labels, hits, classes);
+
     private static int Stride => Grid.DimX * Group.DimX;
+
+    private static void HitsKernel(ArrayView<float> scores, ArrayView<float> labels, ArrayView<float> hits, int classes)
+    {
+        for (var r = Grid.GlobalIndex.X; r < hits.Length; r += Stride)
+        {
+            var best = 0;
+            for (var c = 1; c < classes; c++)
+                if (scores[r * classes + c] > scores[r * classes + best]) best = c;
+            hits[r] = best == (int)labels[r] ? 1f : 0f;
+        }
+    }
 
     private static void SgdKernel(SgdViews v, SgdScalars s, int hasBuffer)
     {
