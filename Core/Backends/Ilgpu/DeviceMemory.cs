@@ -25,11 +25,14 @@ public sealed class DeviceMemory
     internal DeviceMemory(Accelerator accelerator, long? budget)
     {
         _accelerator = accelerator;
-        Budget = budget ?? accelerator.MemorySize;
+        Budget = budget ?? (accelerator.AcceleratorType == AcceleratorType.CPU
+            ? Math.Min(accelerator.MemorySize, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)   // it reports no limit
+            : accelerator.MemorySize);
         _collectAbove = Math.Min(MinimumCollectThreshold, Budget / 2);
     }
 
-    /// <summary>The most bytes this allocator may hold at once: by default the device's memory.</summary>
+    /// <summary>The most bytes this allocator may hold at once: by default the device's memory (for the CPU accelerator,
+    /// the memory available to this process).</summary>
     public long Budget { get; }
 
     /// <summary>Bytes of device buffers allocated and not yet released.</summary>

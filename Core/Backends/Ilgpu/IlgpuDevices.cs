@@ -76,7 +76,12 @@ public static class IlgpuDevices
         _ => AcceleratorType.CPU,
     });
 
+    /// <summary>The device's memory; the CPU accelerator reports no limit (long.MaxValue), so there it is the host's.</summary>
+    internal static long MemoryOf(Device d) => d.AcceleratorType == AcceleratorType.CPU
+        ? Math.Min(d.MemorySize, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)
+        : d.MemorySize;
+
     private static IlgpuDeviceInfo Info(IlgpuKind kind, Device d) =>
-        new(kind, d.Name, d.MemorySize, d.WarpSize, d.MaxNumThreadsPerGroup,
+        new(kind, d.Name, MemoryOf(d), d.WarpSize, d.MaxNumThreadsPerGroup,
             d is CudaDevice c ? $"{c.Architecture?.Major}.{c.Architecture?.Minor}" : null);
 }
