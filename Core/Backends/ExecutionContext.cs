@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Functional.Backends.Cpu;
+using Functional.Backends.Ilgpu;
 using Functional.Backends.Reference;
 
 namespace Functional.Backends;
@@ -35,6 +36,27 @@ public sealed record ExecutionContext
     }
 
     private static readonly ConcurrentDictionary<int, Lazy<ExecutionContext>> CpuContexts = new();
+
+    /// <summary>
+    /// The ILGPU backend on the best accelerator ILGPU finds: a CUDA GPU, else an OpenCL one, else ILGPU's CPU
+    /// accelerator (a simulated GPU, for tests: on a CPU, <see cref="Cpu"/> is the fast backend). One backend, with
+    /// its device memory, is shared per accelerator kind.
+    /// </summary>
+    public static ExecutionContext Ilgpu() => Ilgpu(IlgpuDevices.Best());
+
+    /// <summary>The ILGPU backend on the first device of <paramref name="kind"/>.</summary>
+    /// <exception cref="InvalidOperationException">ILGPU found no such device; the message lists those it found.</exception>
+    public static ExecutionContext Ilgpu(IlgpuKind kind) =>
+        IlgpuContexts.GetOrAdd(kind, k => new Lazy<ExecutionContext>(() => new ExecutionContext(new IlgpuBackend(IlgpuDevices.Open(k))))).Value;
+
+    /// <summary>
+    /// A fresh ILGPU backend of its own on <paramref name="kind"/> whose device memory may hold at most
+    /// <paramref name="budgetBytes"/>: for tests of running out, and for sharing a GPU with other work.
+    /// </summary>
+    public static ExecutionContext Ilgpu(IlgpuKind kind, long budgetBytes) =>
+        new(new IlgpuBackend(IlgpuDevices.Open(kind), budgetBytes));
+
+    private static readonly ConcurrentDictionary<IlgpuKind, Lazy<ExecutionContext>> IlgpuContexts = new();
 
     /// <summary>"reference (1 thread)".</summary>
     public override string ToString() => $"{Backend.Name} ({Threads} thread{(Threads == 1 ? "" : "s")})";

@@ -120,4 +120,41 @@ public interface IBackend
 
     /// <summary>Strided block copy (concatenation, slicing, batch assembly).</summary>
     void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst);
+
+    /// <summary>
+    /// One SGD step of one parameter tensor (see <see cref="Reference.OptimizerKernels.Sgd"/>): next ← p − lr·direction,
+    /// and the new momentum buffer when <paramref name="nextBuffer"/> is given. <paramref name="buffer"/> is null on
+    /// the first step, when the buffer starts as the gradient.
+    /// </summary>
+    void SgdUpdate(in SgdStep s, TensorStorage p, TensorStorage g, TensorStorage? buffer, TensorStorage next, TensorStorage? nextBuffer);
+
+    /// <summary>One Adam or AdamW step of one parameter tensor and its two moments (see <see cref="Reference.OptimizerKernels.Adam"/>).</summary>
+    void AdamUpdate(in AdamStep s, TensorStorage p, TensorStorage g, TensorStorage m, TensorStorage v,
+        TensorStorage next, TensorStorage nextM, TensorStorage nextV);
+
+    /// <summary>
+    /// For each tensor i: result[2i] = Σ x² (accumulated in double) and result[2i + 1] = 1 if it holds a NaN or an
+    /// infinity, else 0. A training step's norm and non-finite checks in one small buffer, without copying the tensors.
+    /// </summary>
+    void SquaresAndFlags(IReadOnlyList<TensorStorage> tensors, TensorStorage result);
+
+    /// <summary>
+    /// scale[0] = the gradient-clipping factor for <paramref name="maxNorm"/> from a <see cref="SquaresAndFlags"/>
+    /// result: maxNorm/(‖g‖ + 10⁻⁶) when below 1, else 1; so clipping never needs the norm on the host.
+    /// </summary>
+    void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale);
+
+    /// <summary>
+    /// hits[r] = 1 where the first maximum of row r of the rows × classes <paramref name="scores"/> is at the class
+    /// index held (as a float) in labels[r], else 0: a batch's correct predictions, counted without reading the
+    /// scores on the host (Σ hits² comes back with the step's <see cref="SquaresAndFlags"/>).
+    /// </summary>
+    void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits);
+
+    /// <summary>
+    /// <paramref name="source"/> as storage this backend's kernels read: itself when it already is, else a copy
+    /// (made once: a device backend caches the upload with the host storage). Host backends read any host storage.
+    /// </summary>
+    TensorStorage Import(TensorStorage source) =>
+        source is HostStorage || source.Owner is null ? source : new HostStorage(source.ToHost().ToArray());
 }

@@ -38,8 +38,9 @@ public abstract record Layer
     {
         var batched = input.WithBatch(1);
         var trees = Create(batched, Site.Root, Key.FromSeed(seed));
-        return new Model(this, input, Infer(batched, Site.Root).WithoutBatch(), trees.Parameters, trees.State,
-            context ?? ExecutionContext.Reference);
+        var ctx = context ?? ExecutionContext.Reference;
+        // Initialised on the host from the seed, then moved into the backend's memory (nothing moves for host backends).
+        return new Model(this, input, Infer(batched, Site.Root).WithoutBatch(), trees.Parameters, trees.State, ctx).WithContext(ctx);
     }
 
     /// <summary>Parameters of the network for <paramref name="input"/> (per sample), counted from shapes alone.</summary>

@@ -64,8 +64,15 @@ public sealed class Model
         return new(Architecture, InputShape, OutputShape, Parameters, state, Context);
     }
 
-    /// <summary>The same model running on another backend or thread count.</summary>
-    public Model WithContext(ExecutionContext context) => new(Architecture, InputShape, OutputShape, Parameters, State, context);
+    /// <summary>
+    /// The same model running on another backend or thread count, with its parameters and state moved into that
+    /// backend's memory (uploaded to a device, or downloaded from one; host tensors stay shared between host backends).
+    /// </summary>
+    public Model WithContext(ExecutionContext context) =>
+        new(Architecture, InputShape, OutputShape, Move(Parameters, context), Move(State, context), context);
+
+    private static TensorTree Move(TensorTree tree, ExecutionContext context) =>
+        tree.Map(t => context.Backend.Import(t.Storage) is var s && ReferenceEquals(s, t.Storage) ? t : new Tensor(t.Shape, s));
 
     /// <summary>The output for a batch in inference mode (running statistics, no dropout).</summary>
     /// <exception cref="ShapeException">x is not a batch of the input shape.</exception>

@@ -12,6 +12,12 @@ public abstract class TensorStorage
 
     /// <summary>The elements as host memory, copying from a device if the storage lives elsewhere.</summary>
     public abstract ReadOnlyMemory<float> ToHost();
+
+    /// <summary>
+    /// The backend holding this storage in its own memory, or null for host memory that any host backend reads.
+    /// Operations that are not given a context (an optimizer step over bare trees) run where their data lives.
+    /// </summary>
+    internal virtual Backends.IBackend? Owner => null;
 }
 
 /// <summary>Storage in managed host memory: a float array owned by exactly one tensor lineage.</summary>

@@ -31,4 +31,22 @@ public static class Metrics
             if (predicted[i] == labels[i]) correct++;
         return correct;
     }
+
+    /// <summary>
+    /// One value per row of <paramref name="scores"/>, computed by the scores' backend: 1 where the row's first
+    /// maximum is at the label, else 0. Only the labels cross to a device; the count comes back with the step's checks.
+    /// </summary>
+    internal static Tensor Hits(Backends.IBackend backend, Tensor scores, IReadOnlyList<int> labels)
+    {
+        if (scores.Shape.Rank != 2)
+            throw new ShapeException($"Metrics.Hits: scores {scores.Shape} must be N×K (one row of class scores per sample).");
+        int n = scores.Shape[0], k = scores.Shape[1];
+        if (n != labels.Count)
+            throw new ShapeException($"Metrics.Hits: {n} rows of scores {scores.Shape} for {labels.Count} labels.");
+        var classes = new float[n];
+        for (var i = 0; i < n; i++) classes[i] = labels[i];
+        var hits = new Tensor(Shape.Of(n), backend.AllocateUninitialized(n));
+        backend.ArgMaxHits(n, k, scores.Storage, Tensor.FromArray(Shape.Of(n), classes).Storage, hits.Storage);
+        return hits;
+    }
 }

@@ -20,6 +20,28 @@ internal static class NonFiniteChecks
             $"Training stopped at step {step} (epoch {epoch}, batch {batch}): the loss is not finite. {e.Message}{hint}", e);
     }
 
+    /// <summary>
+    /// The checks after one step, as one pass on <paramref name="backend"/> over the gradients, the updated parameters
+    /// and the state, and one download of a small vector that also carries Σ <paramref name="hits"/>² (the batch's
+    /// correct predictions, from <see cref="Metrics.Hits"/>). Only when a flag is set are tensors read on the host, to
+    /// name the first culprit exactly as <see cref="Tree"/> does, in the order gradient, parameter, state.
+    /// </summary>
+    /// <returns>The number of correct predictions.</returns>
+    public static int Step(long step, int epoch, int batch, Backends.IBackend backend, TensorTree gradients, TensorTree parameters,
+        TensorTree state, Tensor hits, double lr)
+    {
+        var stats = Updates.SquaresAndFlags(backend, [hits, .. gradients.Select(l => l.Value), .. parameters.Select(l => l.Value),
+            .. state.Select(l => l.Value)]).Span;
+        for (var i = 3; i < stats.Length; i += 2)
+        {
+            if (stats[i] == 0f) continue;
+            Tree(step, epoch, batch, gradients, "gradient", lr);
+            Tree(step, epoch, batch, parameters, "parameter after the update", lr);
+            Tree(step, epoch, batch, state, "state", lr);
+        }
+        return (int)stats[0];
+    }
+
     /// <summary>Throws naming the first leaf of <paramref name="tree"/> (in layer order) holding a NaN or infinity.</summary>
     /// <param name="what">What the tree holds, for the message: "gradient", "parameter after the update", "state".</param>
     public static void Tree(long step, int epoch, int batch, TensorTree tree, string what, double lr)

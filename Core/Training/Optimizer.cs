@@ -38,7 +38,8 @@ public abstract record Optimizer
     /// <summary>The state before the first step: step 0 and zero slots shaped like <paramref name="parameters"/>.</summary>
     public OptimizerState Init(TensorTree parameters)
     {
-        var zeros = parameters.Map(p => Tensor.Zeros(p.Shape));
+        // Zeros made where each parameter lives, so a device model's slots never cross the bus.
+        var zeros = parameters.Map(p => new Tensor(p.Shape, Updates.BackendOf(p).Allocate(p.Count)));
         return new OptimizerState(0, SlotNames.ToImmutableSortedDictionary(n => n, _ => zeros, StringComparer.Ordinal));
     }
 

@@ -103,15 +103,17 @@ public static class Trainer
                         : model.LossAndGradients(loss, batch.Images, batch.Labels, keys.Split(step));
                 }
                 catch (NonFiniteLossException e) { throw NonFiniteChecks.Loss(step, epoch, batchIndex, model, e); }
-                NonFiniteChecks.Tree(step, epoch, batchIndex, result.Gradients, "gradient", lr);
-                var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.ClipByNorm(result.Gradients, maxNorm).Gradients : result.Gradients;
+                // Clipping, the update and the checks stay where the model lives; only one flag vector comes back.
+                var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.Clip(result.Gradients, maxNorm) : result.Gradients;
                 (var parameters, state) = optimizer.Step(model.Parameters, gradients, state);
-                NonFiniteChecks.Tree(step, epoch, batchIndex, parameters, "parameter after the update", lr);
-                NonFiniteChecks.Tree(step, epoch, batchIndex, result.State, "state", lr);
+                // Regression has no classes to count: a zero takes the hit count's place in the one flag vector.
+                var hits = batch.Targets is null ? Metrics.Hits(model.Context.Backend, result.Output, batch.Labels)
+                    : new Tensor(Shape.Of(1), model.Context.Backend.Allocate(1));
+                var batchCorrect = NonFiniteChecks.Step(step, epoch, batchIndex, model.Context.Backend, result.Gradients, parameters, result.State, hits, lr);
                 model = model.WithParameters(parameters).WithState(result.State);
 
                 lossSum += (double)result.Loss * batch.Count;
-                if (batch.Targets is null) correct += Metrics.Correct(result.Output, batch.Labels);
+                if (batch.Targets is null) correct += batchCorrect;
                 else regression = true;
                 seen += batch.Count;
                 var accuracy = regression ? double.NaN : (double)correct / seen;

@@ -25,6 +25,7 @@ public static class Program
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             VariantsCommand.Create(),
+            DevicesCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         var parsed = root.Parse(args);

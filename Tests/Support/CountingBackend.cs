@@ -90,4 +90,20 @@ public sealed class CountingBackend(IBackend inner) : IBackend
     { Count(); inner.BatchNormReLUBackward(g, eps, training, x, mean, variance, gamma, y, dy, dx, dgamma, dbeta); }
     /// <inheritdoc />
     public void Copy(in CopyGeometry g, TensorStorage src, TensorStorage dst) { Count(); inner.Copy(g, src, dst); }
+    /// <inheritdoc />
+    public void SgdUpdate(in SgdStep s, TensorStorage p, TensorStorage g, TensorStorage? buffer, TensorStorage next, TensorStorage? nextBuffer)
+    { Count(); inner.SgdUpdate(s, p, g, buffer, next, nextBuffer); }
+    /// <inheritdoc />
+    public void AdamUpdate(in AdamStep s, TensorStorage p, TensorStorage g, TensorStorage m, TensorStorage v,
+        TensorStorage next, TensorStorage nextM, TensorStorage nextV)
+    { Count(); inner.AdamUpdate(s, p, g, m, v, next, nextM, nextV); }
+    /// <inheritdoc />
+    public void SquaresAndFlags(IReadOnlyList<TensorStorage> tensors, TensorStorage result) { Count(); inner.SquaresAndFlags(tensors, result); }
+    /// <inheritdoc />
+    public void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale) { Count(); inner.ClipScale(maxNorm, squaresAndFlags, scale); }
+    /// <inheritdoc />
+    public TensorStorage Import(TensorStorage source) { Count(); return inner.Import(source); }
+    /// <inheritdoc />
+    public void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits)
+    { Count(); inner.ArgMaxHits(rows, classes, scores, labels, hits); }
 }

@@ -125,4 +125,22 @@ public sealed class DoubleBackend : IBackend
         HostStorage h => h.Data.Select(v => (double)v).ToArray(),
         _ => throw new NotSupportedException($"The double backend cannot read {s.GetType().Name}."),
     };
+
+    // Gradient checks differentiate networks, never optimizer steps: these entries have no double form.
+    /// <inheritdoc />
+    public void SgdUpdate(in SgdStep s, TensorStorage p, TensorStorage g, TensorStorage? buffer, TensorStorage next, TensorStorage? nextBuffer) =>
+        throw new NotSupportedException("The double backend runs gradient checks, not optimizer steps.");
+    /// <inheritdoc />
+    public void AdamUpdate(in AdamStep s, TensorStorage p, TensorStorage g, TensorStorage m, TensorStorage v,
+        TensorStorage next, TensorStorage nextM, TensorStorage nextV) =>
+        throw new NotSupportedException("The double backend runs gradient checks, not optimizer steps.");
+    /// <inheritdoc />
+    public void SquaresAndFlags(IReadOnlyList<TensorStorage> tensors, TensorStorage result) =>
+        throw new NotSupportedException("The double backend runs gradient checks, not training steps.");
+    /// <inheritdoc />
+    public void ClipScale(double maxNorm, TensorStorage squaresAndFlags, TensorStorage scale) =>
+        throw new NotSupportedException("The double backend runs gradient checks, not training steps.");
+    /// <inheritdoc />
+    public void ArgMaxHits(int rows, int classes, TensorStorage scores, TensorStorage labels, TensorStorage hits) =>
+        throw new NotSupportedException("The double backend runs gradient checks, not training steps.");
 }

@@ -163,4 +163,18 @@ internal static unsafe class VectorKernels
         BinaryOp.Divide => a / b,
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary operation."),
     };
+
+    /// <summary>next = p − lr·g (plain SGD), eight lanes at a time with the scalar loop's two roundings (no fused multiply-add).</summary>
+    public static void Descend(ReadOnlySpan<float> p, ReadOnlySpan<float> g, float lr, Span<float> next)
+    {
+        var i = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            var vlr = System.Runtime.Intrinsics.Vector256.Create(lr);
+            for (; i <= p.Length - 8; i += 8)
+                (System.Runtime.Intrinsics.Vector256.Create(p.Slice(i, 8)) - vlr * System.Runtime.Intrinsics.Vector256.Create(g.Slice(i, 8)))
+                    .CopyTo(next.Slice(i, 8));
+        }
+        for (; i < p.Length; i++) next[i] = p[i] - lr * g[i];
+    }
 }

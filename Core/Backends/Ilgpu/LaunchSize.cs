@@ -1,3 +1,4 @@
+using ILGPU;
 using ILGPU.Runtime;
 
 namespace Functional.Backends.Ilgpu;
@@ -10,12 +11,17 @@ namespace Functional.Backends.Ilgpu;
 /// </summary>
 internal static class LaunchSize
 {
-    /// <summary>Threads for the CPU accelerator's grid-stride loops (measured best between 64 and 1,024).</summary>
-    private const int SimulatedThreads = 256;
+    /// <summary>
+    /// Threads for the CPU accelerator's grid-stride loops. Large element counts cost about the same from 64 to 1,024
+    /// threads (notes/ilgpu.md), but a training step is hundreds of launches over small tensors, where every simulated
+    /// thread and warp adds launch cost: one or two warps measured fastest (docs/gpu.md).
+    /// </summary>
+    private const int SimulatedThreads = 64;
 
-    /// <summary>Threads per group for one-dimensional grid-stride launches, within the device's group limit.</summary>
+    /// <summary>Threads per group for one-dimensional grid-stride launches, within the device's group limit; on the CPU
+    /// accelerator one simulated warp.</summary>
     public static int GroupSize(Accelerator accelerator) =>
-        Math.Min(accelerator.AcceleratorType == AcceleratorType.CPU ? 64 : 256, accelerator.MaxNumThreadsPerGroup);
+        Math.Min(accelerator.AcceleratorType == AcceleratorType.CPU ? Math.Max(accelerator.WarpSize, 1) : 256, accelerator.MaxNumThreadsPerGroup);
 
     /// <summary>
     /// Total threads for a grid-stride loop over <paramref name="work"/> independent items: never more than the
@@ -29,6 +35,13 @@ internal static class LaunchSize
             : (long)accelerator.NumMultiprocessors * Math.Max(accelerator.MaxNumThreadsPerMultiprocessor, group);
         var wanted = Math.Min(cap, Math.Max(work, 1));
         return (int)((wanted + group - 1) / group * group);
+    }
+
+    /// <summary>The launch of a grid-stride loop over <paramref name="work"/> items: whole groups of <see cref="GroupSize"/>.</summary>
+    public static KernelConfig GridStride(Accelerator accelerator, long work)
+    {
+        var group = GroupSize(accelerator);
+        return new KernelConfig(GridStrideThreads(accelerator, work) / group, group);
     }
 
     /// <summary>

@@ -23,9 +23,11 @@ internal static class VariantsCommand
         var data = new Option<string?>("--data") { Description = "Folder holding the four Fashion-MNIST IDX files (default: the Debian package's)." };
         var output = new Option<string>("--out") { Description = "Folder for variants.csv and variants.png (default: runs/variants/<study>).", DefaultValueFactory = _ => d.Out };
         var seed = new Option<int>("--seed") { Description = "Seeds initialisation, shuffling and the probe batch.", DefaultValueFactory = _ => d.Seed }.Invariant();
+        var backend = new Option<string>("--backend") { Description = $"Where the arithmetic runs: {string.Join(", ", Training.Backend.Names)}.", DefaultValueFactory = _ => d.Backend };
+        backend.OneOf([.. Training.Backend.Names]);
         var command = new Command("variants", "Architecture study: parameters, mult-adds, receptive field, activation memory and, with --epochs, test accuracy per variant.")
         {
-            study, list, epochs, limit, testLimit, batch, data, output, seed,
+            study, list, epochs, limit, testLimit, batch, data, output, seed, backend,
         };
         command.SetAction(r => CliErrors.Guard(r, stdout =>
         {
@@ -37,7 +39,7 @@ internal static class VariantsCommand
             }
             var name = r.GetValue(study) ?? throw new UsageException($"name a study with --study: {string.Join(", ", Studies.All.Select(s => s.Name))} (or --list).");
             var settings = new VariantsSettings(Studies.Get(name), r.GetValue(epochs), r.GetValue(limit), r.GetValue(testLimit),
-                r.GetValue(batch), r.GetValue(data), r.GetValue(output)!, r.GetValue(seed));
+                r.GetValue(batch), r.GetValue(data), r.GetValue(output)!, r.GetValue(seed), r.GetValue(backend)!);
             return VariantsRun.Execute(settings, stdout, r.InvocationConfiguration.Error);
         }));
         return command;

@@ -29,7 +29,7 @@ internal static class VariantsRun
         {
             var logger = factory.CreateLogger("variants");
             var clock = Stopwatch.StartNew();
-            var context = ExecutionContext.Cpu();
+            var context = Training.Backend.Create(settings.Backend);
             Splits? data = null;
             if (settings.NeedsData)
             {

@@ -3,7 +3,7 @@ using Functional.Dsl.Research;
 namespace Functional.Cli.Research;
 
 /// <summary>What <c>variants</c> was asked to do.</summary>
-internal sealed record VariantsSettings(Study Study, int Epochs, int? Limit, int? TestLimit, int BatchSize, string? Data, string Out, int Seed)
+internal sealed record VariantsSettings(Study Study, int Epochs, int? Limit, int? TestLimit, int BatchSize, string? Data, string Out, int Seed, string Backend = "cpu")
 {
     /// <summary>Static figures only, batch 64, seed 42, results under <c>runs/variants/&lt;study&gt;</c>.</summary>
     public static VariantsSettings Default { get; } = new(Studies.All[0], 0, null, null, 64, null, DefaultOut, 42);
