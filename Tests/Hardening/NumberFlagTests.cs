@@ -20,7 +20,7 @@ public class NumberFlagTests
     [InlineData("--seed '4,2': not a whole number", "variants", "--study", "skip", "--seed", "4,2")]
     [InlineData("--optimizer 'rmsprop': unknown; use adam, adamw or sgd.", "train", "--optimizer", "rmsprop")]
     [InlineData("--schedule 'linear': unknown; use one-cycle, cosine, step or constant.", "train", "--schedule", "linear")]
-    [InlineData("--backend 'gpu': unknown; use cpu or reference.", "train", "--backend", "gpu")]
+    [InlineData("--backend 'gpu': unknown; use cpu, reference, ilgpu, ilgpu:cuda, ilgpu:opencl or ilgpu:cpu.", "train", "--backend", "gpu")]
     public void A_bad_flag_is_one_line_naming_it_and_exit_2(string expected, params string[] args)
     {
         var (code, output, error) = InProcessCli.Run(args);

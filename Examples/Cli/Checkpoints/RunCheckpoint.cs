@@ -49,26 +49,30 @@ internal static class RunCheckpoint
         return path;
     }
 
-    /// <summary>The metadata every run checkpoint holds; <see cref="Load"/> refuses a file that lacks any.</summary>
+    /// <summary>The metadata every checkpoint written by a training run holds; <see cref="Load"/> refuses a run's
+    /// checkpoint that lacks any, since a default would silently change what evaluation compares against.</summary>
     public static IReadOnlyList<string> RequiredMetadata { get; } =
         ["epoch", "test_accuracy", "test_samples", "normalization_mean", "normalization_std"];
 
-    /// <summary>Reads a run's checkpoint: the network from its description (older files: from the zoo by name).</summary>
-    /// <exception cref="UsageException">The file is corrupt, lacks or garbles metadata a run writes (defaults would
-    /// silently change the evaluation; the message names the key), or its network cannot be rebuilt.</exception>
+    /// <summary>Reads a checkpoint: the network from its description (older files: from the zoo by name). A run's
+    /// checkpoint (one recording a test accuracy) must hold all of <see cref="RequiredMetadata"/>; one saved through
+    /// the API needs only its normalisation, and is evaluated without a recorded accuracy to compare against.</summary>
+    /// <exception cref="UsageException">The file is corrupt, lacks or garbles metadata (the message names the key), or
+    /// its network cannot be rebuilt.</exception>
     /// <exception cref="IOException">The file is missing, a folder, or unreadable (the message names it).</exception>
     public static RunModel Load(string path) => Guard(() =>
     {
         var checkpoint = Read(path);
         var metadata = checkpoint.Metadata;
+        var fromRun = metadata.ContainsKey("test_accuracy") || metadata.ContainsKey("test_samples");
         var missing = RequiredMetadata.Where(k => !metadata.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
+        if (fromRun && missing.Count > 0)
             throw new UsageException($"{path}: the checkpoint's metadata lacks {string.Join(", ", missing.Select(k => $"'{k}'"))}; " +
-                "it was not written by a training run of this program, which records them after every epoch.");
+                "a training run of this program records them all after every epoch.");
         var name = metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey) ?? checkpoint.Model.Architecture.Description;
-        var accuracy = Number(path, metadata, "test_accuracy", (t, c) => double.Parse(t, NumberStyles.Float, c), "a number from 0 to 1", a => a is >= 0 and <= 1);
-        var samples = Number(path, metadata, "test_samples", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0);
-        var epoch = Number(path, metadata, "epoch", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0);
+        double? accuracy = fromRun ? Number(path, metadata, "test_accuracy", (t, c) => double.Parse(t, NumberStyles.Float, c), "a number from 0 to 1", a => a is >= 0 and <= 1) : null;
+        int? samples = fromRun ? Number(path, metadata, "test_samples", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0) : null;
+        var epoch = fromRun ? Number(path, metadata, "epoch", (t, c) => int.Parse(t, NumberStyles.Integer, c), "a positive whole number", n => n > 0) : checkpoint.Epoch;
         return new RunModel(checkpoint.Model, checkpoint.Normalization, name, epoch, accuracy, samples);
     });
 
