@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 results=$(mktemp -d)
 status=0
-for project in Tests/Functional.Tests.csproj Properties/Functional.Properties.csproj; do
+for project in Tests/Functional.Tests.csproj Properties/Functional.Properties.csproj FSharp.Tests/Functional.FSharp.Tests.fsproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   dotnet test "$project" -c Release --no-build --nologo -v:q \
