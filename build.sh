@@ -30,7 +30,9 @@ restore() {
 # project files included), so an edit, a new file, a deletion or a checkout all trigger a build.
 stamp_file=artifacts/build.stamp
 stamp() {
-  { dotnet --version; git ls-files -z -co --exclude-standard | xargs -0 stat -c '%n %s %Y' 2>/dev/null; } | sha1sum | cut -d' ' -f1
+  git rev-parse --git-dir >/dev/null 2>&1 || { date +%s%N; return; }   # not a clone: always build
+  # The installed SDKs stand for the toolchain (listing them is cheaper than starting `dotnet --version`).
+  { ls "$(dirname "$(readlink -f "$(command -v dotnet)")")/sdk" 2>/dev/null; git ls-files -z -co --exclude-standard | xargs -0 stat -c '%n %s %Y' 2>/dev/null; } | sha1sum | cut -d' ' -f1
 }
 
 build() {
@@ -46,10 +48,13 @@ build() {
 }
 
 # The library packages (Functional.Core, .Dsl, .FSharp) and the `functional` tool, into artifacts/packages.
+# Skipped, like the build, when the packages were made from the build the stamp describes.
 pack() {
   build >/dev/null
-  rm -f artifacts/packages/*.nupkg
+  if [ -f artifacts/packages/build.stamp ] && cmp -s artifacts/packages/build.stamp "$stamp_file"; then return 0; fi
+  rm -f artifacts/packages/*.nupkg artifacts/packages/build.stamp
   dotnet pack Functional.sln -c Release --no-build --no-restore -nologo -v:q -clp:ErrorsOnly >/dev/null || die "dotnet pack failed."
+  cp "$stamp_file" artifacts/packages/build.stamp
 }
 
 cli() { dotnet Examples/Cli/bin/Release/net10.0/functional.dll "$@"; }
