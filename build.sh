@@ -86,10 +86,14 @@ case "${1:-}" in
     ls artifacts/packages/*.nupkg
     ;;
   install)
-    # The `functional` program as a global dotnet tool, from the package just packed (no registry involved).
+    # The `functional` program as a global dotnet tool, from the package just packed.
     pack
     if dotnet tool list -g | grep -q '^functional\.cli '; then dotnet tool uninstall -g Functional.Cli >/dev/null; fi
-    dotnet tool install -g Functional.Cli --add-source artifacts/packages --version "$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)" || die "dotnet tool install failed."
+    # A packages folder of its own, emptied of the tool first: every pack is version 0.1.0, and the user's global
+    # cache would hand back the first one ever installed.
+    rm -rf artifacts/tool-packages/functional.cli
+    NUGET_PACKAGES="$PWD/artifacts/tool-packages" dotnet tool install -g Functional.Cli --add-source artifacts/packages \
+      --version "$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)" || die "dotnet tool install failed."
     case ":$PATH:" in *":$HOME/.dotnet/tools:"*) ;; *) echo "add \$HOME/.dotnet/tools to PATH to run 'functional'." >&2 ;; esac
     ;;
   bench)
