@@ -27,12 +27,15 @@ restore() {
 
 # The build is skipped when nothing it reads has changed since the last successful one: the stamp hashes the
 # list of tracked and untracked-not-ignored files with each one's size and modification time (paket.lock and the
-# project files included), so an edit, a new file, a deletion or a checkout all trigger a build.
+# project files included), so an edit, a new file, a deletion or a checkout all trigger a build. Markdown and
+# pictures are left out (nothing compiles them; the snippet tests read the pages when they run), except
+# docs/use.md, which every package carries as its readme.
 stamp_file=artifacts/build.stamp
 stamp() {
   git rev-parse --git-dir >/dev/null 2>&1 || { date +%s%N; return; }   # not a clone: always build
   # The installed SDKs stand for the toolchain (listing them is cheaper than starting `dotnet --version`).
-  { ls "$(dirname "$(readlink -f "$(command -v dotnet)")")/sdk" 2>/dev/null; git ls-files -z -co --exclude-standard | xargs -0 stat -c '%n %s %Y' 2>/dev/null; } | sha1sum | cut -d' ' -f1
+  { ls "$(dirname "$(readlink -f "$(command -v dotnet)")")/sdk" 2>/dev/null; { git ls-files -z -co --exclude-standard -- ':!:*.md' ':!:*.png'; git ls-files -z -co --exclude-standard -- docs/use.md; } |
+      xargs -0 stat -c '%n %s %Y' 2>/dev/null; } | sha1sum | cut -d' ' -f1
 }
 
 build() {
