@@ -6,7 +6,7 @@ namespace Functional.Tests;
 
 public class ConformanceTests
 {
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Functional.sln"))) return dir.FullName;

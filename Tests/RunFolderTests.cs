@@ -9,7 +9,6 @@ using Functional.Network;
 using Functional.Ops;
 using Functional.Random;
 using Xunit;
-using ExecutionContext = Functional.Backends.ExecutionContext;
 
 namespace Functional.Tests;
 
@@ -131,8 +130,10 @@ public class RunFolderTests(ShortRun run) : IClassFixture<ShortRun>
         Assert.Same(run.Model.Parameters["0.weight"], conv1.Weight);
         var x = DataLoader.Over(run.Test.Take(4), 4).Normalized(run.Normalization).Epoch(0).Single().Images;
         var spec = new ConvSpec(2, 6, [5], padding: 2);
-        var expected = Activation.ReLU.Forward(ExecutionContext.Reference,
-            Conv.Forward(ExecutionContext.Reference, spec, x, run.Model.Parameters["0.weight"], run.Model.Parameters["0.bias"]));
+        // The same backend as the model's (loading picks the Cpu backend), so the comparison can be exact.
+        var context = run.Model.Context;
+        var expected = Activation.ReLU.Forward(context,
+            Conv.Forward(context, spec, x, run.Model.Parameters["0.weight"], run.Model.Parameters["0.bias"]));
         Assert.Equal(expected.ToArray(), conv1.Activations(x).ToArray());
     }
 

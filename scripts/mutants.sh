@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Mutation check of the property suite: applies each patch in mutants/ to a scratch copy of the repository, builds
-# and runs Properties/ there, and reports which laws caught the mutant. Writes mutants/last-report.md and exits
-# non-zero if the unmutated suite fails or any mutant survives. Slow (one build per mutant), so not part of CI.
-# usage: scripts/mutants.sh [mutants/NAME.patch ...]   (default: every mutants/*.patch)
+# and runs Properties/ there, and reports which laws caught the mutant. Writes artifacts/mutants-report.md (the
+# committed mutants/last-report.md only with --update-report) and exits non-zero if the unmutated suite fails or
+# any mutant survives. Slow (one build per mutant), so not part of CI.
+# usage: scripts/mutants.sh [--update-report] [mutants/NAME.patch ...]   (default: every mutants/*.patch)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -10,12 +11,17 @@ root=$(pwd)
 log() { echo "[mutants $(date -u +%H:%M:%S)] $*"; }
 die() { echo "mutants.sh: $*" >&2; exit 1; }
 
+# The committed report is a reviewed record; a run changes it only when asked, so that trying the check leaves the
+# working tree clean.
+target="$root/artifacts/mutants-report.md"
+if [ "${1:-}" = --update-report ]; then target="$root/mutants/last-report.md"; shift; fi
 patches=("$@")
 [ ${#patches[@]} -gt 0 ] || patches=(mutants/*.patch)
 [ -f "${patches[0]}" ] || die "no mutants found (expected mutants/*.patch)."
 
 scratch=$(mktemp -d)
-report="$root/mutants/last-report.md.tmp"
+mkdir -p "$root/artifacts"
+report="$target.tmp"
 trap 'rm -rf "$scratch" "$report"' EXIT
 log "copying the working tree to $scratch"
 git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$scratch"
@@ -96,7 +102,7 @@ done
   echo "$(( ${#patches[@]} - survivors )) of ${#patches[@]} mutants caught."
   cat "$details"
 } >>"$report"
-mv "$report" "$root/mutants/last-report.md"
-log "report written to mutants/last-report.md"
-cat "$root/mutants/last-report.md"
+mv "$report" "$target"
+log "report written to ${target#"$root"/}"
+cat "$target"
 [ "$survivors" -eq 0 ]

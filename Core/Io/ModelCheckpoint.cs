@@ -93,7 +93,8 @@ public static partial class ModelCheckpoint
     }
 
     /// <summary>Loads a checkpoint into <paramref name="architecture"/>, for the input shape the file records (or
-    /// <paramref name="input"/> when given, e.g. for a PyTorch state dict, which records none).</summary>
+    /// <paramref name="input"/> when given, e.g. for a PyTorch state dict, which records none). The model runs on the
+    /// fast Cpu backend; <see cref="Model.WithContext"/> moves it elsewhere.</summary>
     /// <exception cref="InvalidDataException">As <see cref="Load(string, Model)"/>, or no input shape is known.</exception>
     public static Checkpoint Load(string path, Layer architecture, Shape? input = null)
     {

@@ -31,14 +31,15 @@ public abstract record Layer
     /// Validates the network for <paramref name="input"/> (per sample) and initialises its parameters and state
     /// from <paramref name="seed"/>: the same seed gives the same numbers on every machine.
     /// </summary>
-    /// <param name="context">Where the model runs; the Reference backend when not given. Change it later with
+    /// <param name="context">Where the model runs; the fast <see cref="ExecutionContext.Cpu"/> backend on every core
+    /// when not given (pass <see cref="ExecutionContext.Reference"/> for the naive test oracle). Change it later with
     /// <see cref="Model.WithContext"/>.</param>
     /// <exception cref="ShapeException">Some layer does not fit its input.</exception>
     public Model Init(Shape input, int seed, ExecutionContext? context = null)
     {
         var batched = input.WithBatch(1);
         var trees = Create(batched, Site.Root, Key.FromSeed(seed));
-        var ctx = context ?? ExecutionContext.Reference;
+        var ctx = context ?? ExecutionContext.Cpu();
         // Initialised on the host from the seed, then moved into the backend's memory (nothing moves for host backends).
         return new Model(this, input, Infer(batched, Site.Root).WithoutBatch(), trees.Parameters, trees.State, ctx).WithContext(ctx);
     }

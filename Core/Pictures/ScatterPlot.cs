@@ -10,7 +10,7 @@ public sealed record ScatterPoint(double X, double Y, string Label = "", string 
 /// <summary>Scatter plots with labelled points, e.g. accuracy against parameter count for a sweep of architectures.</summary>
 public static class ScatterPlot
 {
-    /// <summary>Draws the points; labels go to the right of a point, or to its left near the right edge.
+    /// <summary>Draws the points; a label goes beside its point, where it covers no other label (see LabelPlacement).
     /// When any point has a group, a legend lists the groups in order of first appearance.</summary>
     public static Picture Render(string title, string xLabel, string yLabel, IReadOnlyList<ScatterPoint> points, int width = 720, int height = 480)
     {
@@ -26,6 +26,7 @@ public static class ScatterPlot
 
         var groups = points.Select(q => q.Group).Distinct().ToList();
         var drawn = new List<(double X, double Y)>();
+        var labelled = new List<(double X, double Y, int W, int H, string Text)>();
         foreach (var q in points)
         {
             if (!double.IsFinite(q.X) || !double.IsFinite(q.Y)) continue;
@@ -34,11 +35,11 @@ public static class ScatterPlot
             c.Disc(px, py, 6, Rgb.White);
             c.Disc(px, py, 5, color);
             drawn.Add((px, py));
-            if (q.Label.Length == 0) continue;
-            var tw = Font.Width(q.Label, Frame.Scale);
-            var tx = px + 10 + tw > p.R - 4 ? (int)px - 10 - tw : (int)px + 10;
-            c.Text(tx, (int)py - Font.CapHeight * Frame.Scale / 2, q.Label, Rgb.TextGray, Frame.Scale);
+            if (q.Label.Length > 0) labelled.Add((px, py, Font.Width(q.Label, Frame.Scale), Font.CapHeight * Frame.Scale, q.Label));
         }
+        // Labels after every marker, each where it covers no earlier label (points often coincide in a sweep).
+        var boxes = LabelPlacement.Place(labelled.Select(l => (l.X, l.Y, l.W, l.H)).ToList(), p.L + 2, p.R - 4, p.T + 2, p.B - 2);
+        for (var i = 0; i < boxes.Count; i++) c.Text(boxes[i].X, boxes[i].Y, labelled[i].Text, Rgb.TextGray, Frame.Scale);
         if (groups.Count > 1 || groups[0].Length > 0)
             Legend.Draw(c, p, groups.Select((g, k) => (g, Rgb.Series(k))).ToList(), drawn, markers: true);
         return c.ToPicture();

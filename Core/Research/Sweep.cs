@@ -61,7 +61,7 @@ public sealed record Sweep
     /// <summary>
     /// Runs the sweep: for each variant in order, its static figures, then (when there are probes or a
     /// <paramref name="train"/> function) a model initialised from <paramref name="seed"/> on
-    /// <paramref name="context"/>, its probe values, and its training outcome.
+    /// <paramref name="context"/> (the fast Cpu backend when null), its probe values, and its training outcome.
     /// </summary>
     /// <param name="train">Trains an initialised model and reports the outcome (e.g. <c>SweepTraining.Fit</c>);
     /// null for static figures and probes only.</param>

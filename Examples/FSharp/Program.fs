@@ -1,13 +1,13 @@
 /// Composes a network in F# with pipelines and folds, prints its summary, runs one forward/backward and
 /// checks the results; exits with 1 if any check fails.
-module Functional.FSharp.Program
+module Functional.FSharpExample.Program
 
 open System
 open Functional
 open Functional.Network
 open Functional.Random
 open type Functional.Dsl.Layers
-open Functional.FSharp.Net
+open Functional.FSharp
 
 let block width = Conv(width, 3, padding = 1).Then(ReLU)
 let variant depth width = List.replicate depth (block width) |> List.reduce (fun a b -> a.Then b)

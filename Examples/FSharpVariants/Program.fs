@@ -10,15 +10,13 @@ open Functional.Data
 open Functional.Random
 open Functional.Research
 open Functional.Training
-open type Functional.Dsl.Layers
-
-let inline (=>) (a: Network.Layer) (b: Network.Layer) = a.Then b
+open Functional.FSharp
 
 /// `depth` 3×3 convs of `width` channels, 2×2 max pooling, a dense classifier.
 let net depth width =
-    [ for _ in 1 .. depth -> Conv(width, 3, padding = 1) => ReLU ]
+    [ for _ in 1 .. depth -> conv width (3, 3) |> withPadding 1 => relu ]
     |> List.reduce (=>)
-    |> fun convs -> convs => MaxPool 2 => Flatten => Dense 10
+    |> fun convs -> convs => maxPool (2, 2) => flatten => dense 10
 
 let variants =
     [ for depth in [ 1; 2; 3 ] do
