@@ -24,6 +24,7 @@ public static class Program
             PicturesCommand.Create(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
+            ExportCommand.Create(),
             VariantsCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
