@@ -25,6 +25,7 @@ public static class Program
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             ExportCommand.Create(),
+            OnnxCommand.Create(),
             VariantsCommand.Create(),
         };
         var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
