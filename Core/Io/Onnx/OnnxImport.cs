@@ -29,11 +29,24 @@ public static class Onnx
     /// <exception cref="OnnxFormatException">As <see cref="Import(string)"/>.</exception>
     public static Model Import(string name, byte[] bytes)
     {
-        var file = OnnxModelReader.Read(name, bytes);
-        var built = new OnnxGraphReader(file).Build();
+        OnnxFile file;
+        ImportedLayer built;
         Model model;
+        try
+        {
+            file = OnnxModelReader.Read(name, bytes);
+            built = new OnnxGraphReader(file).Build();
+        }
+        // Attribute values out of range (a count past int, a layer's own argument checks) are the file's fault too.
+        catch (Exception e) when (e is OverflowException or ArgumentException or ShapeException)
+        {
+            throw new OnnxFormatException($"{name}: {e.Message}", e);
+        }
         try { model = ImportedLayer.Simplified(built.Layer, file.InputShape.WithBatch(1)).Init(file.InputShape, 0); }
-        catch (ShapeException e) { throw new OnnxFormatException($"{name}: the imported network does not fit its input {file.InputShape}: {e.Message}", e); }
+        catch (Exception e) when (e is ShapeException or ArgumentException or OverflowException)
+        {
+            throw new OnnxFormatException($"{name}: the imported network does not fit its input {file.InputShape}: {e.Message}", e);
+        }
         var tensors = built.Tensors(built.Layer);
         Tensor Take(string path, Tensor init)
         {

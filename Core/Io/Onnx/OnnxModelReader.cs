@@ -129,7 +129,7 @@ internal static class OnnxModelReader
             }
         });
         if (dims.Any(d => d < 0)) throw new OnnxFormatException($"initializer '{name}' has a negative dim: [{string.Join(", ", dims)}].");
-        var count = dims.Aggregate(1L, (a, d) => a * d);
+        var count = dims.Aggregate(1L, (a, d) => checked(a * d));
         var size = dataType switch
         {
             1 => 4,
