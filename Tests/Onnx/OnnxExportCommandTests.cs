@@ -56,6 +56,27 @@ public sealed class OnnxExportCommandTests : IDisposable
         Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-4f));
     }
 
+    [Fact]
+    public void A_checkpoint_without_a_description_is_exported_with_model_name_only()
+    {
+        var model = OnnxRuntimeCheck.Build(Small.MlpCifar(), Shape.Image(3, 32, 32));
+        var checkpoint = Path.Combine(dir, "old.safetensors");
+        // An older file: tensors and the input shape, but no network description and no architecture name.
+        var tensors = model.Parameters.Concat(model.State).ToDictionary(l => l.Path, l => l.Value);
+        SafeTensors.Save(checkpoint, tensors, new Dictionary<string, string> { [ModelCheckpoint.InputShapeKey] = "3,32,32" });
+        var onnx = Path.Combine(dir, "old.onnx");
+
+        var refused = InProcessCli.Run("export", "--checkpoint", checkpoint, "--onnx", onnx);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("--model NAME", refused.Err);
+
+        var (code, _, error) = InProcessCli.Run("export", "--checkpoint", checkpoint, "--onnx", onnx, "--model", "mlp-cifar");
+        Assert.True(code == 0, error);
+        using var session = new InferenceSession(onnx);
+        var x = Tensor.Uniform(Shape.Images(2, 3, 32, 32), Key.FromSeed(6));
+        Assert.Equal(model.Predict(x).ToArray(), OnnxRuntimeCheck.Run(session, x), (a, b) => Math.Abs(a - b) <= 1e-4f);
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("corrupt")]
