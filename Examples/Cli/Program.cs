@@ -24,6 +24,8 @@ public static class Program
             PicturesCommand.Create(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
+            ExportCommand.Create(),
+            OnnxCommand.Create(),
             VariantsCommand.Create(),
             DevicesCommand.Create(),
         };
