@@ -45,7 +45,7 @@ internal static class ExportCommand
             if (file.Metadata.ContainsKey(ModelCheckpoint.NetworkKey)) return ModelCheckpoint.Load(path);
             var name = zooName ?? file.Metadata.GetValueOrDefault(ModelCheckpoint.ArchitectureKey)
                 ?? throw new UsageException($"{path}: the checkpoint describes no network; name its zoo architecture with --model NAME.");
-            return ModelCheckpoint.Load(path, KnownArchitectures.Get(name));
+            return ModelCheckpoint.Load(path, KnownArchitectures.Get(name, path));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or JsonException)
         {
