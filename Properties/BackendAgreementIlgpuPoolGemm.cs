@@ -8,7 +8,7 @@ using static Functional.Properties.BackendAgreementIlgpuKit;
 namespace Functional.Properties;
 
 /// <summary>
-/// The ILGPU backend's pooling (with its own device argmax) and GEMM entries agree with the Reference backend,
+/// The ILGPU backend's padding, pooling (with its own device argmax) and GEMM entries agree with the Reference backend,
 /// through the backend's storage and uninitialised outputs, on small shapes for the simulated GPU.
 /// </summary>
 public class BackendAgreementIlgpuPoolGemm
@@ -62,4 +62,23 @@ public class BackendAgreementIlgpuPoolGemm
             Ilgpu.Gemm(g, Store(a), Store(b), ci);
             return Close($"gemm {g}", Read(cr), Read(ci), g.K + 2);
         }).Check(Seeded(100, 695));
+
+    [Fact]
+    [Trait("Law", "BackendAgreement")]
+    public void Padding_modes_agree_with_reference_forward_and_adjoint() =>
+        Prop.ForAll(Gen.Choose(1, 9).ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), Gen.Elements(Enum.GetValues<PaddingMode>()).ToArbitrary(),
+            (size, pad, mode) =>
+            {
+                var p = Math.Min(pad, mode == PaddingMode.Reflect ? size - 1 : size);
+                var g = new PadGeometry(7, new Dims3(1, size, size + 1), new Dims3(0, p, p), new Dims3(1, size + 2 * p, size + 1 + 2 * p));
+                var x = Values(g.InputLength, size * 31 + pad);
+                var dy = Values(g.OutputLength, size * 37 + pad);
+                var (yr, yi) = (Reference.Allocate(dy.Length), Ilgpu.AllocateUninitialized(dy.Length));
+                Reference.Pad(g, mode, Store(x), yr);
+                Ilgpu.Pad(g, mode, Store(x), yi);
+                var (dr, di) = (Reference.Allocate(x.Length), Ilgpu.AllocateUninitialized(x.Length));
+                Reference.PadBackward(g, mode, Store(dy), dr);
+                Ilgpu.PadBackward(g, mode, Store(dy), di);
+                return Close($"pad {mode} {g}", Read(yr), Read(yi), 1) && Close($"pad backward {mode}", Read(dr), Read(di), 9);
+            }).Check(Seeded(100, 696));
 }
