@@ -1,7 +1,10 @@
 using Functional.Backends;
 using Functional.Backends.Cpu;
+using Functional.Backends.Ilgpu;
 using Functional.Backends.Reference;
 using Xunit;
+
+using ExecutionContext = Functional.Backends.ExecutionContext;
 
 namespace Functional.Tests;
 
@@ -12,9 +15,14 @@ namespace Functional.Tests;
 /// </summary>
 public class SeamCheckTests
 {
-    public static TheoryData<string> Backends => ["reference", "cpu"];
+    public static TheoryData<string> Backends => ["reference", "cpu", "ilgpu"];
 
-    private static IBackend Backend(string name) => name == "cpu" ? new CpuBackend(2) : new ReferenceBackend();
+    private static IBackend Backend(string name) => name switch
+    {
+        "cpu" => new CpuBackend(2),
+        "ilgpu" => ExecutionContext.Ilgpu(IlgpuKind.Cpu).Backend,
+        _ => new ReferenceBackend(),
+    };
 
     private static TensorStorage Buffer(IBackend b, long length) => b.Allocate(checked((int)length));
 

@@ -13,7 +13,6 @@ public class GpuDocExampleTests
     [Fact]
     public void The_gpu_page_example_compiles_runs_and_moves_the_model_back()
     {
-        if (!IlgpuTestKit.KernelsMerged) return;   // needs the conv, pool and GEMM kernels (see IlgpuTestKit.KernelsMerged)
         var gpu = ExecutionContext.Ilgpu(IlgpuKind.Cpu);
         var model = Conv(6, 5, padding: 2).Then(ReLU).Then(MaxPool(2)).Then(Flatten).Then(Dense(10))
             .Init(Shape.Image(1, 28, 28), seed: 42, gpu);

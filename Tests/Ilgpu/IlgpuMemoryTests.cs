@@ -48,7 +48,6 @@ public class IlgpuMemoryTests(ITestOutputHelper log)
     [Fact]
     public void Live_device_bytes_stay_flat_over_200_training_steps_of_a_small_conv_net()
     {
-        if (!KernelsMerged) return;   // needs the conv, pool and GEMM kernels (see IlgpuTestKit.KernelsMerged)
         var live = LiveBytesOver200Steps(Fresh(), c => SmallConvNet(c), Shape.Image(1, 8, 8), out var peak);
         Assert.All(live.Skip(5), b => Assert.Equal(live[5], b));
         Assert.True(peak < 4 * live[5] + (1 << 20), $"peak {peak:N0} against {live[5]:N0} live");

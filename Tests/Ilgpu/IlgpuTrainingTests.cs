@@ -67,7 +67,6 @@ public class IlgpuTrainingTests
     [Fact]
     public void LeNet5_five_steps_at_batch_8_on_fashion_mnist_give_the_cpu_losses_within_1e_4()
     {
-        if (!KernelsMerged) return;   // needs the conv, pool and GEMM kernels (see IlgpuTestKit.KernelsMerged)
         var train = FashionMnist.Load(Fixture).Train.Take(40);
         var data = DataLoader.Over(train, 8).Normalized(Normalization.Of(train));
         Model LeNet(ExecutionContext c) => Conv(6, 5, padding: 2).Then(ReLU).Then(MaxPool(2)).Then(Conv(16, 5)).Then(ReLU).Then(MaxPool(2))
@@ -80,7 +79,6 @@ public class IlgpuTrainingTests
     [Fact]
     public void The_train_command_on_ilgpu_cpu_prints_the_cpu_accuracy_within_0_002()
     {
-        if (!KernelsMerged) return;   // needs the conv, pool and GEMM kernels (see IlgpuTestKit.KernelsMerged)
         double Accuracy(string backend)
         {
             var root = Directory.CreateTempSubdirectory("runs-").FullName;

@@ -47,7 +47,6 @@ public class IlgpuTransferTests(ITestOutputHelper log)
     [Fact]
     public void A_lenet5_training_step_moves_only_the_batch_the_loss_and_one_flag_vector()
     {
-        if (!KernelsMerged) return;   // needs the conv, pool and GEMM kernels (see IlgpuTestKit.KernelsMerged)
         var context = Fresh();
         var lenet = Conv(6, 5, padding: 2).Then(ReLU).Then(MaxPool(2)).Then(Conv(16, 5)).Then(ReLU).Then(MaxPool(2))
             .Then(Flatten).Then(Dense(120)).Then(ReLU).Then(Dense(84)).Then(ReLU).Then(Dense(10)).Init(Shape.Image(1, 28, 28), 42);

@@ -81,7 +81,7 @@ internal static class BatchNormKernels
 
     private static void ForwardKernel(Inputs v, ArrayView<float> y, AxisGeometry g, float eps, int relu)
     {
-        for (var k = Grid.GlobalIndex.X; k < g.Length; k += Stride)
+        for (var k = Grid.GlobalIndex.X; k < g.Cells(); k += Stride)
         {
             var a = k / g.Inner % g.Axis;
             var s = v.Gamma[a] / MathF.Sqrt(v.Variance[a] + eps);
@@ -90,8 +90,8 @@ internal static class BatchNormKernels
         }
     }
 
-    // dy after the fused ReLU's mask: the ReLU backward's (y > 0 ? 1 : 0)·dy, so NaNs in dy survive as they would there.
-    private static float Dy(Gradients d, long k) => d.Y.Length == 0 ? d.Dy[k] : (d.Y[k] > 0f ? 1f : 0f) * d.Dy[k];
+    // dy after the fused ReLU's mask: the ReLU backward's selection (y ≤ 0 ? 0 : dy), bit for bit as that entry gives it.
+    private static float Dy(Gradients d, long k) => d.Y.Length == 0 ? d.Dy[k] : d.Y[k] <= 0f ? 0f : d.Dy[k];
 
     private static void SumsKernel(Inputs v, Gradients d, AxisGeometry g, float eps)
     {
@@ -117,7 +117,7 @@ internal static class BatchNormKernels
     private static void InputGradientKernel(Inputs v, Gradients d, AxisGeometry g, float eps, int training)
     {
         var m = (float)((long)g.Outer * g.Inner);
-        for (var k = Grid.GlobalIndex.X; k < g.Length; k += Stride)
+        for (var k = Grid.GlobalIndex.X; k < g.Cells(); k += Stride)
         {
             var a = k / g.Inner % g.Axis;
             var invStd = 1f / MathF.Sqrt(v.Variance[a] + eps);

@@ -15,16 +15,16 @@ internal readonly struct ConvForwardOperands(ConvGeometry g, ArrayView<float> x,
     private readonly ArrayView<float> x = x, w = w, bias = bias, y = y;
 
     public static ProductShape Shape(in ConvGeometry g) =>
-        new(g.Groups, g.OutPerGroup, g.Batch * g.Output.Product, g.InPerGroup * g.Kernel.Product);
+        new(g.Groups, g.OutPerGroup, g.Batch * g.Output.Cells(), g.InPerGroup * g.Kernel.Cells());
 
-    public float A(int group, int row, int k) => w[(group * g.OutPerGroup + row) * g.InPerGroup * g.Kernel.Product + k];
+    public float A(int group, int row, int k) => w[(group * g.OutPerGroup + row) * g.InPerGroup * g.Kernel.Cells() + k];
 
     public float B(int group, int k, int col)
     {
-        var kP = g.Kernel.Product;
+        var kP = g.Kernel.Cells();
         var ci = k / kP;
         var (kd, kh, kw) = ConvIndex.Split(k - ci * kP, g.Kernel);
-        var oP = g.Output.Product;
+        var oP = g.Output.Cells();
         var n = col / oP;
         var (od, oh, ow) = ConvIndex.Split(col - n * oP, g.Output);
         var id = od * g.Stride.D - g.PadBefore.D + kd * g.Dilation.D;
@@ -38,7 +38,7 @@ internal readonly struct ConvForwardOperands(ConvGeometry g, ArrayView<float> x,
     public void Store(int group, int row, int col, float sum)
     {
         var co = group * g.OutPerGroup + row;
-        var oP = g.Output.Product;
+        var oP = g.Output.Cells();
         var n = col / oP;
         y[(n * g.OutChannels + co) * oP + col - n * oP] = bias.Length > 0 ? sum + bias[co] : sum;
     }
@@ -56,21 +56,21 @@ internal readonly struct ConvBackwardDataOperands(ConvGeometry g, ArrayView<floa
     private readonly ArrayView<float> dy = dy, w = w, dx = dx;
 
     public static ProductShape Shape(in ConvGeometry g) =>
-        new(g.Groups, g.InPerGroup, g.Batch * g.Input.Product, g.OutPerGroup * g.Kernel.Product);
+        new(g.Groups, g.InPerGroup, g.Batch * g.Input.Cells(), g.OutPerGroup * g.Kernel.Cells());
 
     public float A(int group, int row, int k)
     {
-        var kP = g.Kernel.Product;
+        var kP = g.Kernel.Cells();
         var co = k / kP;
         return w[((group * g.OutPerGroup + co) * g.InPerGroup + row) * kP + k - co * kP];
     }
 
     public float B(int group, int k, int col)
     {
-        var kP = g.Kernel.Product;
+        var kP = g.Kernel.Cells();
         var co = k / kP;
         var (kd, kh, kw) = ConvIndex.Split(k - co * kP, g.Kernel);
-        var iP = g.Input.Product;
+        var iP = g.Input.Cells();
         var n = col / iP;
         var (id, ih, iw) = ConvIndex.Split(col - n * iP, g.Input);
         var od = ConvIndex.OutputAt(id + g.PadBefore.D - kd * g.Dilation.D, g.Stride.D, g.Output.D);
@@ -83,7 +83,7 @@ internal readonly struct ConvBackwardDataOperands(ConvGeometry g, ArrayView<floa
 
     public void Store(int group, int row, int col, float sum)
     {
-        var iP = g.Input.Product;
+        var iP = g.Input.Cells();
         var n = col / iP;
         dx[(n * g.InChannels + group * g.InPerGroup + row) * iP + col - n * iP] = sum;
     }
@@ -101,22 +101,22 @@ internal readonly struct ConvBackwardFilterOperands(ConvGeometry g, ArrayView<fl
     private readonly ArrayView<float> x = x, dy = dy, dw = dw, dbias = dbias;
 
     public static ProductShape Shape(in ConvGeometry g, bool bias) =>
-        new(g.Groups, g.OutPerGroup, g.InPerGroup * g.Kernel.Product + (bias ? 1 : 0), g.Batch * g.Output.Product);
+        new(g.Groups, g.OutPerGroup, g.InPerGroup * g.Kernel.Cells() + (bias ? 1 : 0), g.Batch * g.Output.Cells());
 
     public float A(int group, int row, int k)
     {
-        var oP = g.Output.Product;
+        var oP = g.Output.Cells();
         var n = k / oP;
         return dy[(n * g.OutChannels + group * g.OutPerGroup + row) * oP + k - n * oP];
     }
 
     public float B(int group, int k, int col)
     {
-        var kP = g.Kernel.Product;
+        var kP = g.Kernel.Cells();
         var ci = col / kP;
         if (ci == g.InPerGroup) return 1f;
         var (kd, kh, kw) = ConvIndex.Split(col - ci * kP, g.Kernel);
-        var oP = g.Output.Product;
+        var oP = g.Output.Cells();
         var n = k / oP;
         var (od, oh, ow) = ConvIndex.Split(k - n * oP, g.Output);
         var id = od * g.Stride.D - g.PadBefore.D + kd * g.Dilation.D;
@@ -130,7 +130,7 @@ internal readonly struct ConvBackwardFilterOperands(ConvGeometry g, ArrayView<fl
     public void Store(int group, int row, int col, float sum)
     {
         var co = group * g.OutPerGroup + row;
-        var taps = g.InPerGroup * g.Kernel.Product;
+        var taps = g.InPerGroup * g.Kernel.Cells();
         if (col < taps) dw[co * taps + col] = sum;
         else dbias[co] = sum;
     }

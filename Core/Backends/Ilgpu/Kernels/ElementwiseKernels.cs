@@ -7,8 +7,8 @@ namespace Functional.Backends.Ilgpu;
 /// <summary>
 /// Element-wise maps as grid-stride kernels: <see cref="UnaryOp"/> forward and backward, <see cref="BinaryOp"/> with
 /// the per-axis broadcast, and the strided block copy. The formulas are the Reference backend's, operation for
-/// operation, so on the CPU accelerator (which runs this code as .NET) the bits are the Reference bits, except that
-/// ReLU passes NaN through as PyTorch does.
+/// operation, so on the CPU accelerator (which runs this code as .NET) the bits are the Reference bits: ReLU is
+/// PyTorch's (only x &lt; 0 becomes 0, so NaN and −0 pass) and its backward is threshold_backward's selection.
 /// </summary>
 internal static class ElementwiseKernels
 {
@@ -55,7 +55,7 @@ internal static class ElementwiseKernels
     /// <summary>f(x) for one element, as <see cref="Reference.ElementwiseKernels.Apply{T}"/>.</summary>
     internal static float Apply(int op, float alpha, float x) => (UnaryOp)op switch
     {
-        UnaryOp.ReLU => x > 0f || float.IsNaN(x) ? x : 0f,
+        UnaryOp.ReLU => x < 0f ? 0f : x,
         UnaryOp.LeakyReLU => x > 0f ? x : alpha * x,
         UnaryOp.Sigmoid => x >= 0f ? 1f / (1f + MathF.Exp(-x)) : MathF.Exp(x) / (1f + MathF.Exp(x)),
         UnaryOp.Tanh => MathF.Tanh(x),
@@ -71,12 +71,17 @@ internal static class ElementwiseKernels
 
     private static void UnaryBackwardKernel(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int op, float alpha)
     {
-        for (var i = Grid.GlobalIndex.X; i < dx.Length; i += Stride) dx[i] = Derivative(op, alpha, x, y, i) * dy[i];
+        // ReLU's is a selection, as Reference's and PyTorch's threshold_backward: 0 where x ≤ 0, else dy. A NaN x is
+        // not ≤ 0, so its dy passes; a non-finite dy where x ≤ 0 gives 0, never 0·∞.
+        if ((UnaryOp)op == UnaryOp.ReLU)
+            for (var i = Grid.GlobalIndex.X; i < dx.Length; i += Stride) dx[i] = x[i] <= 0f ? 0f : dy[i];
+        else
+            for (var i = Grid.GlobalIndex.X; i < dx.Length; i += Stride) dx[i] = Derivative(op, alpha, x, y, i) * dy[i];
     }
 
     private static float Derivative(int op, float alpha, ArrayView<float> x, ArrayView<float> y, long i) => (UnaryOp)op switch
     {
-        UnaryOp.ReLU => x[i] > 0f ? 1f : 0f,
+        UnaryOp.ReLU => x[i] <= 0f ? 0f : 1f,
         UnaryOp.LeakyReLU => x[i] > 0f ? 1f : alpha,
         UnaryOp.Sigmoid => y[i] * (1f - y[i]),
         UnaryOp.Tanh => 1f - y[i] * y[i],

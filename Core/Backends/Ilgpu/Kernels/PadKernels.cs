@@ -21,15 +21,15 @@ internal static class PadKernels
 
     /// <summary>y = x padded by <paramref name="mode"/>; every element of y is written.</summary>
     public static void Forward(Accelerator accelerator, in PadGeometry g, PaddingMode mode, ArrayView<float> x, ArrayView<float> y) =>
-        Cache.For(accelerator).Forward(GridStride.Config(accelerator, (long)g.Planes * g.Output.Product), g, (int)mode, x, y);
+        Cache.For(accelerator).Forward(GridStride.Config(accelerator, (long)g.Planes * g.Output.Cells()), g, (int)mode, x, y);
 
     /// <summary>dx[j] = Σ dy[o] over the padded positions o whose source is j; every element of dx is written.</summary>
     public static void Backward(Accelerator accelerator, in PadGeometry g, PaddingMode mode, ArrayView<float> dy, ArrayView<float> dx) =>
-        Cache.For(accelerator).Backward(GridStride.Config(accelerator, (long)g.Planes * g.Input.Product), g, (int)mode, dy, dx);
+        Cache.For(accelerator).Backward(GridStride.Config(accelerator, (long)g.Planes * g.Input.Cells()), g, (int)mode, dy, dx);
 
     private static void ForwardKernel(PadGeometry g, int mode, ArrayView<float> x, ArrayView<float> y)
     {
-        int inP = g.Input.Product, outP = g.Output.Product, total = g.Planes * outP;
+        int inP = g.Input.Cells(), outP = g.Output.Cells(), total = g.Planes * outP;
         for (var flat = GridStride.First; flat < total; flat += GridStride.Step)
         {
             var plane = flat / outP;
@@ -43,7 +43,7 @@ internal static class PadKernels
 
     private static void BackwardKernel(PadGeometry g, int mode, ArrayView<float> dy, ArrayView<float> dx)
     {
-        int inP = g.Input.Product, outP = g.Output.Product, total = g.Planes * inP;
+        int inP = g.Input.Cells(), outP = g.Output.Cells(), total = g.Planes * inP;
         for (var flat = GridStride.First; flat < total; flat += GridStride.Step)
         {
             var plane = flat / inP;

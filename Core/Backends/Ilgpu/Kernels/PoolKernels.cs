@@ -30,7 +30,7 @@ internal static class PoolKernels
 
     private static void ForwardKernel(PoolShape g, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax)
     {
-        int inP = g.Input.Product, outP = g.Output.Product, total = g.Planes * outP;
+        int inP = g.Input.Cells(), outP = g.Output.Cells(), total = g.Planes * outP;
         for (var flat = GridStride.First; flat < total; flat += GridStride.Step)
         {
             var plane = flat / outP;
@@ -63,7 +63,7 @@ internal static class PoolKernels
 
     private static void BackwardKernel(PoolShape g, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx)
     {
-        int inP = g.Input.Product, outP = g.Output.Product, total = g.Planes * inP;
+        int inP = g.Input.Cells(), outP = g.Output.Cells(), total = g.Planes * inP;
         for (var flat = GridStride.First; flat < total; flat += GridStride.Step)
         {
             var plane = flat / inP;
