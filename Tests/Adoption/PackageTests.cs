@@ -18,7 +18,7 @@ public class PackageTests
     public PackageTests() => Packages.EnsureFresh(Repo);
 
     [Theory]
-    [InlineData("Functional.Core", new[] { "ILGPU", "Microsoft.Extensions.Logging" })]
+    [InlineData("Functional.Core", new[] { "Google.Protobuf", "ILGPU", "Microsoft.Extensions.Logging" })]
     [InlineData("Functional.Dsl", new[] { "Functional.Core", "Microsoft.Extensions.Logging" })]
     [InlineData("Functional.FSharp", new[] { "Functional.Core", "Functional.Dsl", "FSharp.Core" })]
     public void A_package_carries_its_readme_licence_xml_docs_embedded_symbols_and_dependencies(string id, string[] dependencies)
