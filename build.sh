@@ -116,6 +116,17 @@ case "${1:-}" in
     build >/dev/null
     cli "$@"
     ;;
+  onnx)
+    # `onnx verify-zoo` checks AlexNet and the VGGs in ONNX Runtime (docs/onnx.md); the runtime is not a dependency
+    # of the functional program, so the check is a program of its own, built on demand and never in CI.
+    if [ "${2:-}" = verify-zoo ]; then
+      build >/dev/null
+      dotnet build tools/OnnxVerifyZoo/OnnxVerifyZoo.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || die "the verify-zoo build failed."
+      exec dotnet tools/OnnxVerifyZoo/bin/Release/net10.0/onnx-verify-zoo.dll "${@:3}"
+    fi
+    build >/dev/null
+    cli "$@"
+    ;;
   ""|-h|--help)
     cat <<'USAGE'
 usage: ./build.sh test                 build in Release and run every test project
@@ -123,6 +134,7 @@ usage: ./build.sh test                 build in Release and run every test proje
        ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
        ./build.sh mutants              apply each mutant in mutants/ to a scratch copy and report which laws catch it
        ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages
+       ./build.sh onnx verify-zoo      export AlexNet and the VGGs and check them in ONNX Runtime (docs/onnx.md)
        ./build.sh install              install the functional program as a global dotnet tool from the local package
        ./build.sh <command> [args...]  run the functional command-line program (./build.sh --help for its commands)
 USAGE

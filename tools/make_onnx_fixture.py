@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Writes the ONNX import fixture: three small PyTorch networks exported by torch.onnx.export (opset 17), each with
+"""Writes the ONNX import fixture: four small PyTorch networks exported by torch.onnx.export (opset 17), each with
 an input and PyTorch's output for it, so Functional's importer is checked against the exporter most files come from.
+The fourth holds the exporter's patterns that are not one node per layer: unequal pads (ZeroPad2d, F.pad) written as
+a folded subgraph, x.reshape(x.shape[0], -1) written as Shape, Gather, Unsqueeze, Concat, x.view(-1, k), and two
+bias-free Linear layers whose bias Adds stand apart from their MatMuls in the node list.
 
 Run from the repository root: /usr/bin/python3 tools/make_onnx_fixture.py (Tests/Fixtures/onnx/ is rewritten)."""
 import json
@@ -48,6 +51,29 @@ def separable():
                          nn.AvgPool2d(2), nn.Flatten(), nn.Linear(8 * 4 * 4, 5), nn.Softmax(dim=1)), (3, 8, 8)
 
 
+class Patterns(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pad = nn.ZeroPad2d((0, 1, 0, 1))
+        self.conv = nn.Conv2d(2, 4, 2)
+        self.left = nn.Linear(36, 5, bias=False)
+        self.right = nn.Linear(36, 3, bias=False)
+        self.left_bias = nn.Parameter(torch.rand(5) - 0.5)
+        self.right_bias = nn.Parameter(torch.rand(3) - 0.5)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(self.pad(x)))                            # 2x5x5 -> 2x6x6 -> 4x5x5
+        x = nn.functional.max_pool2d(nn.functional.pad(x, (1, 0, 1, 0)), 2)   # zeros in front: 4x6x6 -> 4x3x3
+        x = x.reshape(x.shape[0], -1)
+        a, b = self.left(x), self.right(x)
+        x = torch.cat([a + self.left_bias, b + self.right_bias], 1)
+        return torch.log_softmax(x.view(-1, 8), 1)
+
+
+def patterns():
+    return Patterns(), (2, 5, 5)
+
+
 def save_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
@@ -62,7 +88,7 @@ def save_safetensors(path, tensors):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, build in [("lenet5", lenet5), ("resnet-block", resnet_block), ("separable", separable)]:
+    for name, build in [("lenet5", lenet5), ("resnet-block", resnet_block), ("separable", separable), ("patterns", patterns)]:
         torch.manual_seed(0)
         net, shape = build()
         # Trained-looking batch-norm statistics, so the import cannot pass with the defaults 0 and 1.

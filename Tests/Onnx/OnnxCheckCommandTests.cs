@@ -49,4 +49,23 @@ public sealed class OnnxCheckCommandTests : IDisposable
         Assert.StartsWith("error: ", error);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public void An_unsupported_operator_is_one_line_naming_the_node_and_exit_code_2()
+    {
+        var model = Path.Combine(dir, "selu.onnx");
+        var onnx = File.ReadAllBytes(Path.Combine(Fixtures, "lenet5.onnx"));
+        // PyTorch names the first ReLU's node /1/Relu: as Selu it is outside the supported set.
+        var text = System.Text.Encoding.Latin1.GetString(onnx);
+        var at = text.IndexOf("\"\u0004Relu", StringComparison.Ordinal);
+        Assert.True(at > 0, "the fixture has a Relu node");
+        onnx[at + 2] = (byte)'S';
+        File.WriteAllBytes(model, onnx);
+        var io = Path.Combine(Fixtures, "lenet5.io.safetensors");
+        var (code, output, error) = InProcessCli.Run("onnx", "check", model, "--input", io, "--expect", io);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Matches(@"^error: .*node '[^']+' \(Selu, opset 17\)", error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

@@ -15,7 +15,7 @@ internal sealed partial class OnnxEmitter
         if (spec.PaddingMode != PaddingMode.Zeros && (before.Any(p => p > 0) || after.Any(p => p > 0)))
         {
             // Reflect, replicate and circular padding is a Pad node in front of an unpadded Conv, as PyTorch exports it.
-            var mode = spec.PaddingMode switch { PaddingMode.Reflect => "reflect", PaddingMode.Replicate => "edge", _ => "wrap" };
+            var mode = PadMode(spec.PaddingMode);
             long[] pads = [0, 0, .. before.Select(p => (long)p), 0, 0, .. after.Select(p => (long)p)];
             x = graph.Add(Site.Join(path, "pad"), "Pad", [x, graph.Int64s(Site.Join(path, "pads"), pads)], OnnxAttribute.Text("mode", mode));
             (before, after) = (new int[rank], new int[rank]);
@@ -26,6 +26,15 @@ internal sealed partial class OnnxEmitter
             OnnxAttribute.Ints("dilations", spec.Dilation), OnnxAttribute.Ints("pads", [.. before, .. after]),
             OnnxAttribute.Int("group", spec.Groups));
     }
+
+    /// <summary>ONNX Pad's name for a padding mode.</summary>
+    private static string PadMode(PaddingMode mode) => mode switch
+    {
+        PaddingMode.Zeros => "constant",
+        PaddingMode.Reflect => "reflect",
+        PaddingMode.Replicate => "edge",
+        _ => "wrap",
+    };
 
     private string EmitConvTranspose(ConvTransposeLayer t, string x, Shape shape, string path)
     {

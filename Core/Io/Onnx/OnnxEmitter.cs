@@ -39,6 +39,9 @@ internal sealed partial class OnnxEmitter(OnnxGraph graph, TensorTree parameters
         ChannelSelect s => graph.Add(NodeName(path, "channels"), "Gather",
             [x, graph.Int64s(Site.Join(path, "channels"), s.Channels.Select(c => (long)c).ToArray())], OnnxAttribute.Int("axis", 1)),
         ChannelAffine => EmitChannelAffine(x, shape, path),
+        PadLayer p => graph.Add(NodeName(path, "pad"), "Pad",
+            [x, graph.Int64s(Site.Join(path, "pads"), [0, 0, .. p.Before.Select(b => (long)b), 0, 0, .. p.After.Select(a => (long)a)])],
+            OnnxAttribute.Text("mode", PadMode(p.Mode))),
         _ => throw new OnnxExportException(path, $"{layer.Description} ({layer.GetType().Name}) has no ONNX form in this exporter."),
     };
 

@@ -1,4 +1,5 @@
 using Functional.Data;
+using Functional.Io.Description;
 using Functional.Network;
 
 namespace Functional.Io.Onnx;
@@ -6,7 +7,8 @@ namespace Functional.Io.Onnx;
 /// <summary>
 /// Writes a model as an ONNX file (opset 19) that any ONNX runtime can run: the graph in inference form (batch norm
 /// with running statistics, dropout as identity), the parameters as initializers named by their paths, a dynamic
-/// batch dim on the input <c>input</c> and the output <c>output</c>.
+/// batch dim on the input <c>input</c> and the output <c>output</c>. The model's metadata (<c>functional.network</c>)
+/// holds the network's description, so that <see cref="Onnx.Import(string)"/> gives back an equal network.
 /// </summary>
 public static class OnnxExport
 {
@@ -21,7 +23,11 @@ public static class OnnxExport
 
     /// <summary>The ONNX model's bytes (see <see cref="ExportOnnx"/>).</summary>
     /// <exception cref="OnnxExportException">A layer has no ONNX form; the message names its path.</exception>
-    public static byte[] ToOnnx(this Model model, Normalization? normalization = null)
+    public static byte[] ToOnnx(this Model model, Normalization? normalization = null) =>
+        ToOnnx(model, normalization, NetworkDescription.CanDescribe(model.Architecture) ? NetworkDescription.Write(model.Architecture) : null);
+
+    /// <summary>The model's bytes with <paramref name="description"/> as the recorded network (none when null).</summary>
+    internal static byte[] ToOnnx(Model model, Normalization? normalization, string? description)
     {
         var graph = new OnnxGraph();
         var input = graph.Reserve("input");
@@ -39,6 +45,9 @@ public static class OnnxExport
         }
         var y = new OnnxEmitter(graph, model.Parameters, model.State).Emit(model.Architecture, x, model.InputShape.WithBatch(1), "");
         var output = graph.Add("output", "Identity", [y]);
-        return OnnxModelWriter.Write(graph, "functional", doc, new OnnxValue(input, model.InputShape), new OnnxValue(output, model.OutputShape));
+        // The exact network rides along for import (see OnnxDescribed); a layer type from outside the library has no description.
+        var metadata = new Dictionary<string, string>();
+        if (description is not null) metadata[OnnxDescribed.Key] = description;
+        return OnnxModelWriter.Write(graph, "functional", doc, new OnnxValue(input, model.InputShape), new OnnxValue(output, model.OutputShape), metadata);
     }
 }

@@ -4,9 +4,32 @@ using Functional.Network.Combinators;
 namespace Functional.Io.Onnx;
 
 /// <summary>The imported layer, and each primitive's tensors by name (<c>weight</c>, <c>running_mean</c>, …).</summary>
-internal sealed class ImportedLayer(Layer layer, Dictionary<Layer, Dictionary<string, Tensor>> tensors)
+internal sealed class ImportedLayer(Layer layer, Dictionary<Layer, Dictionary<string, Tensor>> tensors, Dictionary<Layer, int> ranks)
 {
     public Layer Layer { get; } = layer;
+
+    /// <summary>Checks each layer read from a broadcast constant against the rank of the input it meets: a
+    /// C×1×1 constant is per channel only for a rank-4 input.</summary>
+    public void CheckRanks(Layer root, Shape input, string file)
+    {
+        switch (root)
+        {
+            case Chain c:
+                foreach (var child in c.Layers) { CheckRanks(child, input, file); input = child.Infer(input, Site.Root); }
+                break;
+            case Concat c: foreach (var b in c.Branches) CheckRanks(b, input, file); break;
+            case Named n: CheckRanks(n.Layer, input, file); break;
+            case Residual r:
+                CheckRanks(r.Block, input, file);
+                if (r.Shortcut is not null) CheckRanks(r.Shortcut, input, file);
+                if (r.After is not null) CheckRanks(r.After, r.Block.Infer(input, Site.Root), file);
+                break;
+            default:
+                if (ranks.TryGetValue(root, out var rank) && rank != input.Rank)
+                    throw new OnnxFormatException($"{file}: a per-channel constant of rank {rank} meets a value of shape {input}, where it would not broadcast over the channels.");
+                break;
+        }
+    }
 
     /// <summary>Every tensor under its path in <paramref name="root"/>, found by walking it as the exporter does.</summary>
     public Dictionary<string, Tensor> Tensors(Layer root)
@@ -79,10 +102,11 @@ internal sealed partial class OnnxGraphReader(OnnxFile file)
 {
     private readonly Dictionary<string, OnnxNode> producers = Producers(file);
     private readonly Dictionary<Layer, Dictionary<string, Tensor>> tensors = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Layer, int> ranks = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> visiting = [];
     private readonly Dictionary<OnnxNode, int> order = file.Nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, (IEqualityComparer<OnnxNode>)ReferenceEqualityComparer.Instance);
 
-    public ImportedLayer Build() => new(Path(file.Input, file.Output), tensors);
+    public ImportedLayer Build() => new(Path(file.Input, file.Output), tensors, ranks);
 
     /// <summary>The layer computing value <paramref name="to"/> from value <paramref name="from"/>.</summary>
     private Layer Path(string from, string to)
@@ -98,7 +122,9 @@ internal sealed partial class OnnxGraphReader(OnnxFile file)
             if (data.Count == 1)
             {
                 var (layer, input) = Convert(node, data[0]);
-                if (layer is not null) layers.Add(layer);
+                // A node that became several layers (a Pad in front of a conv) joins this chain, last layer first.
+                if (layer is Chain several) layers.AddRange(several.Layers.Reverse());
+                else if (layer is not null) layers.Add(layer);
                 to = input;
                 continue;
             }
@@ -142,7 +168,7 @@ internal sealed partial class OnnxGraphReader(OnnxFile file)
 
     private List<string> DataInputs(OnnxNode node)
     {
-        var data = node.Inputs.Where(i => i.Length > 0 && !file.Initializers.ContainsKey(i)).ToList();
+        var data = node.Inputs.Where(i => i.Length > 0 && !IsConstant(i)).ToList();
         foreach (var v in data)
             if (v != file.Input && !producers.ContainsKey(v))
                 throw new OnnxFormatException($"{file.Path}: {Describe(node)} reads '{v}', which no initializer, node or graph input defines (a missing initializer?).");

@@ -13,9 +13,10 @@ public static class Onnx
     /// <summary>The operators import understands, in the forms PyTorch's exporter and <see cref="OnnxExport"/> write them.</summary>
     public static IReadOnlyList<string> SupportedOperators { get; } =
     [
-        "Conv", "ConvTranspose", "Pad (before Conv)", "Gemm", "MatMul (+ Add)", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax",
+        "Conv", "ConvTranspose", "Pad", "Gemm", "MatMul (+ Add)", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax",
         "LogSoftmax", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape (to N×features)",
-        "Add (residual)", "Concat (channels)", "Gather (channels)", "Identity", "Dropout",
+        "Add (residual, or a per-channel constant)", "Mul, Sub, Div (by a per-channel constant)", "Concat (channels)", "Gather (channels)",
+        "Identity", "Dropout", "Constant", "Shape, Gather, Unsqueeze, Squeeze, Concat, Reshape, Slice, Transpose, Cast, ConstantOfShape (folded: constants and the batch size)",
     ];
 
     /// <summary>Imports the network in <paramref name="path"/> as a model on the Reference backend.</summary>
@@ -35,7 +36,9 @@ public static class Onnx
         try
         {
             file = OnnxModelReader.Read(name, bytes);
+            if (OnnxDescribed.Match(file) is { } exact) return exact;
             built = new OnnxGraphReader(file).Build();
+            built.CheckRanks(built.Layer, file.InputShape.WithBatch(1), name);
         }
         // Attribute values out of range (a count past int, a layer's own argument checks) are the file's fault too.
         catch (Exception e) when (e is OverflowException or ArgumentException or ShapeException)

@@ -6,7 +6,7 @@ namespace Functional.Io.Onnx;
 
 /// <summary>A parsed ONNX graph: nodes as written, initializers by name, the graph's input (per-sample shape) and output.</summary>
 internal sealed record OnnxFile(string Path, long Opset, IReadOnlyList<OnnxNode> Nodes, IReadOnlyDictionary<string, OnnxInitializer> Initializers,
-    string Input, Shape InputShape, string Output);
+    string Input, Shape InputShape, string Output, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// Parses an ONNX <c>ModelProto</c> (field numbers as in <see cref="OnnxModelWriter"/>), keeping what the importer
@@ -21,6 +21,7 @@ internal static class OnnxModelReader
         var initializers = new Dictionary<string, OnnxInitializer>();
         var inputs = new List<(string Name, List<long> Dims)>();
         var outputs = new List<string>();
+        var metadata = new Dictionary<string, string>();
         var model = new ProtoReader(ByteString.CopyFrom(bytes), path);
         model.Fields((field, type) =>
         {
@@ -33,6 +34,15 @@ internal static class OnnxModelReader
                 if (domain is "" or "ai.onnx") opset = version;
                 return true;
             }
+            if (field == 14)
+            {
+                // metadata_props: StringStringEntryProto { key 1, value 2 }.
+                var (key, value) = ("", "");
+                var entry = model.Message("metadata entry");
+                entry.Fields((f, _) => { if (f == 1) key = entry.String(); else if (f == 2) value = entry.String(); else return false; return true; });
+                metadata[key] = value;
+                return true;
+            }
             if (field != 7) return false;
             var g = model.Message("graph");
             g.Fields((f, t) =>
@@ -40,8 +50,8 @@ internal static class OnnxModelReader
                 if (t != WireType.LengthDelimited) return false;
                 switch (f)
                 {
-                    case 1: nodes.Add(Node(g.Message($"node {nodes.Count}"))); return true;
-                    case 5: var init = Tensor(g.Message($"initializer {initializers.Count}")); initializers[init.Name] = init; return true;
+                    case 1: nodes.Add(Node(g.Message($"node {nodes.Count}"), path)); return true;
+                    case 5: var init = Tensor(g.Message($"initializer {initializers.Count}"), path); initializers[init.Name] = init; return true;
                     case 11: inputs.Add(Value(g.Message("input"))); return true;
                     case 12: outputs.Add(Value(g.Message("output")).Name); return true;
                     default: return false;
@@ -64,10 +74,10 @@ internal static class OnnxModelReader
         var dims = data[0].Dims;
         if (dims.Count < 2 || dims.Skip(1).Any(d => d < 1 || d > int.MaxValue))
             throw new OnnxFormatException($"{path}: the input '{data[0].Name}' has shape [{string.Join(", ", dims)}]; import needs a batch dim and fixed positive per-sample dims.");
-        return new OnnxFile(path, opset, nodes, initializers, data[0].Name, Shape.Of(dims.Skip(1).Select(d => (int)d)), outputs[0]);
+        return new OnnxFile(path, opset, nodes, initializers, data[0].Name, Shape.Of(dims.Skip(1).Select(d => (int)d)), outputs[0], metadata);
     }
 
-    private static OnnxNode Node(ProtoReader r)
+    private static OnnxNode Node(ProtoReader r, string path)
     {
         var (inputs, outputs, attributes) = (new List<string>(), new List<string>(), new List<OnnxAttribute>());
         var (name, op) = ("", "");
@@ -79,14 +89,14 @@ internal static class OnnxModelReader
                 case 2: outputs.Add(r.String()); return true;
                 case 3: name = r.String(); return true;
                 case 4: op = r.String(); return true;
-                case 5: attributes.Add(Attribute(r.Message("attribute"))); return true;
+                case 5: attributes.Add(Attribute(r.Message("attribute"), path)); return true;
                 default: return false;
             }
         });
         return new OnnxNode(name, op, inputs, outputs, attributes);
     }
 
-    private static OnnxAttribute Attribute(ProtoReader r)
+    private static OnnxAttribute Attribute(ProtoReader r, string path)
     {
         var name = "";
         object? value = null;
@@ -100,7 +110,7 @@ internal static class OnnxModelReader
                 case 2: value = r.Float(); return true;
                 case 3: value = r.Int64(); return true;
                 case 4: value = r.Bytes().ToStringUtf8(); return true;
-                case 5: value = Tensor(r.Message("tensor")); return true;
+                case 5: value = Tensor(r.Message("tensor"), path); return true;
                 case 7: r.Floats(t, floats); return true;
                 case 8: r.Int64s(t, ints); return true;
                 default: return false;
@@ -109,7 +119,7 @@ internal static class OnnxModelReader
         return new OnnxAttribute(name, value ?? (ints.Count > 0 ? ints.ToArray() : floats.Count > 0 ? floats.ToArray() : Array.Empty<long>()));
     }
 
-    private static OnnxInitializer Tensor(ProtoReader r)
+    private static OnnxInitializer Tensor(ProtoReader r, string path)
     {
         var dims = new List<long>();
         var floats = new List<float>();
@@ -128,17 +138,17 @@ internal static class OnnxModelReader
                 default: return false;
             }
         });
-        if (dims.Any(d => d < 0)) throw new OnnxFormatException($"initializer '{name}' has a negative dim: [{string.Join(", ", dims)}].");
+        if (dims.Any(d => d < 0)) throw new OnnxFormatException($"{path}: initializer '{name}' has a negative dim: [{string.Join(", ", dims)}].");
         var count = dims.Aggregate(1L, (a, d) => checked(a * d));
         var size = dataType switch
         {
             1 => 4,
             7 => 8,
-            _ => throw new OnnxFormatException($"initializer '{name}' has data type {dataType}; import reads float32 (1) and int64 (7) tensors."),
+            _ => throw new OnnxFormatException($"{path}: initializer '{name}' has data type {dataType}; import reads float32 (1) and int64 (7) tensors."),
         };
         var have = raw.Length > 0 ? raw.Length / size : size == 4 ? floats.Count : longs.Count;
         if (have != count || (raw.Length > 0 && raw.Length != count * size))
-            throw new OnnxFormatException($"initializer '{name}' of shape [{string.Join(", ", dims)}] needs {count} values but holds {have}.");
+            throw new OnnxFormatException($"{path}: initializer '{name}' of shape [{string.Join(", ", dims)}] needs {count} values but holds {have}.");
         if (size == 4)
         {
             var values = raw.Length > 0 ? new float[count] : floats.ToArray();

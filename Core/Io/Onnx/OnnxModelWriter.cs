@@ -18,15 +18,19 @@ internal static class OnnxModelWriter
 
     private const int FloatType = 1, Int64Type = 7;
 
-    public static byte[] Write(OnnxGraph graph, string graphName, string docString, OnnxValue input, OnnxValue output) =>
-        new ProtoWriter()
+    public static byte[] Write(OnnxGraph graph, string graphName, string docString, OnnxValue input, OnnxValue output,
+        IReadOnlyDictionary<string, string> metadata)
+    {
+        var w = new ProtoWriter()
             .Int64(1, IrVersion)                                         // ModelProto.ir_version
             .String(2, "Functional")                                     // producer_name
             .String(3, typeof(OnnxModelWriter).Assembly.GetName().Version?.ToString() ?? "0")
             .String(6, docString)                                        // doc_string
             .Message(7, g => Graph(g, graph, graphName, input, output))  // graph
-            .Message(8, o => o.String(1, "").Int64(2, Opset))            // opset_import: default domain
-            .ToArray();
+            .Message(8, o => o.String(1, "").Int64(2, Opset));           // opset_import: default domain
+        foreach (var (key, value) in metadata) w.Message(14, e => e.String(1, key).String(2, value));   // metadata_props
+        return w.ToArray();
+    }
 
     private static void Graph(ProtoWriter w, OnnxGraph graph, string name, OnnxValue input, OnnxValue output)
     {

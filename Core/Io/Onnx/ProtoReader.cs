@@ -7,7 +7,7 @@ namespace Functional.Io.Onnx;
 /// length against the bytes left: a truncated or corrupt message is an <see cref="OnnxFormatException"/>, never a
 /// read past the end.
 /// </summary>
-internal sealed class ProtoReader(ByteString bytes, string what)
+internal sealed class ProtoReader(ByteString bytes, string file, string what = "the model")
 {
     private readonly CodedInputStream input = bytes.CreateCodedInput();
 
@@ -22,7 +22,7 @@ internal sealed class ProtoReader(ByteString bytes, string what)
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new OnnxFormatException($"{what} is truncated or corrupt: {e.Message}", e);
+            throw new OnnxFormatException($"{file}: {what} is truncated or corrupt: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 
@@ -30,7 +30,7 @@ internal sealed class ProtoReader(ByteString bytes, string what)
     public float Float() => input.ReadFloat();
     public string String() => input.ReadString();
     public ByteString Bytes() => input.ReadBytes();
-    public ProtoReader Message(string name) => new(input.ReadBytes(), $"{what} {name}");
+    public ProtoReader Message(string name) => new(input.ReadBytes(), file, $"{what}'s {name}");
 
     /// <summary>A repeated int64 field: packed (length-delimited) or one value per tag.</summary>
     public void Int64s(WireFormat.WireType type, List<long> into)
