@@ -32,7 +32,8 @@ train() {
   local launch=(mpirun --oversubscribe --bind-to none -np "$ranks")
   # Open MPI refuses root unless told; each rank divides the cores itself (--bind-to none keeps them all visible).
   [ "$(id -u)" -ne 0 ] || launch+=(--allow-run-as-root)
-  exec "${launch[@]}" dotnet Examples/Cli/bin/Release/net10.0/functional.dll train --distributed "${args[@]}"
+  # TERM=dumb: the ranks write to mpirun's pipes, and .NET would otherwise start stdout with terminal escape codes.
+  TERM=dumb exec "${launch[@]}" dotnet Examples/Cli/bin/Release/net10.0/functional.dll train --distributed "${args[@]}"
 }
 
 case "${1:-}" in

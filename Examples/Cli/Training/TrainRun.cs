@@ -30,6 +30,19 @@ internal static class TrainRun
         settings.Validate();
         // One rank of an mpirun job: joined first, so that '--distributed' outside mpirun fails before any work.
         var rank = settings.Distributed ? DistributedRun.Join() : null;
+        try
+        {
+            return Execute(settings, stdout, stderr, wrapArtifact, rank);
+        }
+        catch (Exception e) when (rank is not null && CliErrors.IsUserError(e))
+        {
+            // The same one-line error, saying which rank met it (a file missing on one machine, say).
+            throw new UsageException($"{rank.Label}: {CliErrors.OneLine(e.Message)}");
+        }
+    }
+
+    private static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr, Func<IRunArtifact, IRunArtifact>? wrapArtifact, DistributedRun? rank)
+    {
         var isRoot = rank?.IsRoot ?? true;
         // A resumed run takes the interrupted run's settings (only the data folder, backend and epochs may differ) and folder.
         var resumed = settings.Resume is { } from ? RunCheckpoint.LoadResumable(from) : default;
@@ -73,7 +86,7 @@ internal static class TrainRun
             runDir = resumed.Point is not null ? Path.GetDirectoryName(Path.GetFullPath(settings.Resume!))!
                 : isRoot ? RunFolders.Create(settings.Out) : "";
             if (isRoot) logger.LogInformation("Run folder {RunDirectory}", runDir);
-            using var progress = EpochProgress.For(isRoot ? stderr : TextWriter.Null);
+            using var progress = EpochProgress.For(!isRoot ? TextWriter.Null : rank is null ? stderr : new LinePrefixWriter(stderr, rank.Label + " "));
             // history.csv last: it never lists an epoch whose checkpoint and pictures were not written
             // (docs/checkpoints-and-pictures.md, "Order of writing").
             IRunArtifact[] artifacts = [new CheckpointArtifact(), new PicturesArtifact(), new HistoryCsv()];
