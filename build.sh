@@ -73,6 +73,8 @@ case "${1:-}" in
     fi
     build
     pack
+    # The distributed tests run two-rank mpirun jobs; without Open MPI they fail saying so.
+    scripts/mpi.sh ensure || true
     exec scripts/test.sh "$@"
     ;;
   mutants)
@@ -136,6 +138,7 @@ usage: ./build.sh test                 build in Release and run every test proje
        ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages
        ./build.sh onnx verify-zoo      export AlexNet and the VGGs and check them in ONNX Runtime (docs/onnx.md)
        ./build.sh install              install the functional program as a global dotnet tool from the local package
+       ./build.sh train --ranks N [args...]  train as N data-parallel ranks under mpirun (docs/distributed.md)
        ./build.sh <command> [args...]  run the functional command-line program (./build.sh --help for its commands)
 USAGE
     build >/dev/null
@@ -143,6 +146,8 @@ USAGE
     ;;
   *)
     build >/dev/null
+    # `train --ranks N`: N data-parallel ranks of the same command under mpirun (docs/distributed.md).
+    if [ "$1" = train ] && [[ " $* " =~ \ --ranks(=|\ ) ]]; then exec scripts/mpi.sh "$@"; fi
     cli "$@"
     ;;
 esac

@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 namespace Functional.Benchmarks;
 
 /// <summary>
-/// <c>serve [threads] [seconds]</c> runs the line protocol used by scripts/bench_torch.py; anything else goes to
+/// <c>serve [threads] [seconds]</c> runs the line protocol used by scripts/bench_torch.py; <c>distributed …</c> and
+/// <c>allreduce …</c>, under mpirun, time data-parallel steps (<see cref="DistributedStep"/>); anything else goes to
 /// BenchmarkDotNet (for example <c>--filter *Gemm*</c>).
 /// </summary>
 public static class Program
@@ -17,6 +18,8 @@ public static class Program
             var seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0.5;
             return Serve.Run(threads, seconds);
         }
+        if (args.Length > 0 && args[0] is "distributed" or "allreduce")
+            return DistributedStep.Run(args[0], args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -106,6 +106,19 @@ public sealed class DataLoader : IBatchSource
         }
     }
 
+    /// <summary>
+    /// The batch of the dataset samples <paramref name="indices"/>, in that order, normalised and augmented as epoch
+    /// <paramref name="epoch"/> would: for samplers that choose their own order, such as a distributed shard.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the dataset.</exception>
+    public Batch BatchOf(ReadOnlySpan<int> indices, int epoch)
+    {
+        foreach (var i in indices)
+            if ((uint)i >= (uint)Data.Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), i, $"DataLoader: sample {i} is outside the dataset of {Data.Count}.");
+        return Build(indices, epoch);
+    }
+
     private Batch Build(ReadOnlySpan<int> indices, int epoch)
     {
         var shape = Data.SampleShape;

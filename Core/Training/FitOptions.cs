@@ -9,8 +9,11 @@ namespace Functional.Training;
 /// <param name="ClipNorm">When set, gradients are clipped to this global L2 norm before each step.</param>
 /// <param name="EarlyStopping">When set, training stops once the test loss stops improving (needs test data).</param>
 /// <param name="LogEvery">A debug-level step log every this many steps (0: none).</param>
+/// <param name="Parallel">When set, this process is one rank of a data-parallel run: it starts from rank 0's model,
+/// averages its gradients with the other ranks' before each step, and sums the epoch's counts over the ranks. The
+/// training data is then this rank's shard (<see cref="Distributed.ShardedLoader"/>).</param>
 public sealed record FitOptions(int Epochs, long Seed = 0, Loss? Loss = null, double? ClipNorm = null,
-    EarlyStopping? EarlyStopping = null, int LogEvery = 100)
+    EarlyStopping? EarlyStopping = null, int LogEvery = 100, Distributed.DataParallel? Parallel = null)
 {
     /// <summary>Throws unless the options are usable.</summary>
     internal void Validate()

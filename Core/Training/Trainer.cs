@@ -70,6 +70,8 @@ public static class Trainer
         logger ??= NullLogger.Instance;
         var loss = options.Loss ?? Loss.CrossEntropy;
         var (model, state) = (from.Model, from.OptimizerState);
+        var parallel = options.Parallel;
+        if (parallel is not null) model = parallel.Prepare(model);   // every rank starts from rank 0's model
         var keys = Key.FromSeed(options.Seed);
         var history = new List<EpochRecord>(from.History);
         var best = (Loss: double.PositiveInfinity, Model: (Model?)model, Epoch: 0);
@@ -103,14 +105,17 @@ public static class Trainer
                         : model.LossAndGradients(loss, batch.Images, batch.Labels, keys.Split(step));
                 }
                 catch (NonFiniteLossException e) { throw NonFiniteChecks.Loss(step, epoch, batchIndex, model, e); }
+                // Data-parallel: the ranks' mean gradient, and rank 0's buffers, so every rank takes the same step.
+                var averaged = parallel?.AverageGradients(result.Gradients, model.Context) ?? result.Gradients;
+                var stepState = parallel?.FromRoot(result.State, model.Context) ?? result.State;
                 // Clipping, the update and the checks stay where the model lives; only one flag vector comes back.
-                var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.Clip(result.Gradients, maxNorm) : result.Gradients;
+                var gradients = options.ClipNorm is { } maxNorm ? GradientClipping.Clip(averaged, maxNorm) : averaged;
                 (var parameters, state) = optimizer.Step(model.Parameters, gradients, state);
                 // Regression has no classes to count: a zero takes the hit count's place in the one flag vector.
                 var hits = batch.Targets is null ? Metrics.Hits(model.Context.Backend, result.Output, batch.Labels)
                     : new Tensor(Shape.Of(1), model.Context.Backend.Allocate(1));
-                var batchCorrect = NonFiniteChecks.Step(step, epoch, batchIndex, model.Context.Backend, result.Gradients, parameters, result.State, hits, lr);
-                model = model.WithParameters(parameters).WithState(result.State);
+                var batchCorrect = NonFiniteChecks.Step(step, epoch, batchIndex, model.Context.Backend, averaged, parameters, stepState, hits, lr);
+                model = model.WithParameters(parameters).WithState(stepState);
 
                 lossSum += (double)result.Loss * batch.Count;
                 if (batch.Targets is null) correct += batchCorrect;
@@ -123,6 +128,12 @@ public static class Trainer
                 if (options.LogEvery > 0 && (batchIndex % options.LogEvery == 0 || batchIndex == train.BatchCount))
                     logger.LogDebug("Epoch {Epoch}/{Epochs} step {Step}/{Steps}: loss {Loss:F4}, accuracy {Accuracy:F4}, {ImagesPerSecond:F0} images/s, lr {LearningRate:G4}",
                         epoch, options.Epochs, batchIndex, train.BatchCount, report.Loss, report.Accuracy, report.ImagesPerSecond, lr);
+            }
+            if (parallel is not null)
+            {
+                Span<double> counts = [lossSum, correct, seen];   // the epoch's figures over every rank's shard
+                parallel.Sum(counts);
+                (lossSum, correct, seen) = (counts[0], (long)counts[1], (long)counts[2]);
             }
             clock.Stop();
             gen2 = GC.CollectionCount(2) - gen2;

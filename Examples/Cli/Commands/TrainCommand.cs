@@ -37,9 +37,14 @@ internal static class TrainCommand
             Description = "Continue an interrupted run from its runs/<timestamp>/model.safetensors (and the model.training.safetensors beside it), " +
                 "with the run's own settings and folder; only --data, --backend and --epochs (the total to train to) may be given with it.",
         };
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Run as one rank of an mpirun job (data-parallel, as PyTorch's DDP): --batch-size is then per rank; only rank 0 writes the run folder. './build.sh train --ranks N' starts N ranks on this machine.",
+        };
+        var syncBatchNorm = new Option<bool>("--sync-batchnorm") { Description = "With --distributed: batch norm over the global batch instead of each rank's." };
         var command = new Command("train", "Train LeNet-5 on Fashion-MNIST; the last stdout line is the test accuracy.")
         {
-            epochs, batch, lr, optimizer, schedule, seed, output, limit, data, backend, clip, patience, maxSide, resume,
+            epochs, batch, lr, optimizer, schedule, seed, output, limit, data, backend, clip, patience, maxSide, resume, distributed, syncBatchNorm,
         };
         command.SetAction(r => CliErrors.Guard(r, stdout =>
         {
@@ -49,7 +54,11 @@ internal static class TrainCommand
                         throw new UsageException($"{fixedByRun.Name} cannot be combined with --resume: a resumed run keeps the settings it was started with.");
             var settings = new TrainSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(optimizer)!,
                 r.GetValue(schedule)!, r.GetValue(seed), r.GetValue(output)!, r.GetValue(limit), r.GetValue(data), r.GetValue(backend)!,
-                r.GetValue(clip), r.GetValue(patience), r.GetValue(maxSide)) { Resume = r.GetValue(resume), EpochsGiven = r.GetResult(epochs) is { Implicit: false } };
+                r.GetValue(clip), r.GetValue(patience), r.GetValue(maxSide)) 
+            {
+                Resume = r.GetValue(resume), EpochsGiven = r.GetResult(epochs) is { Implicit: false },
+                Distributed = r.GetValue(distributed), SyncBatchNorm = r.GetValue(syncBatchNorm),
+            };
             return TrainRun.Execute(settings, stdout, r.InvocationConfiguration.Error);
         }));
         return command;

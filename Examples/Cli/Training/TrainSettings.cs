@@ -17,6 +17,15 @@ internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, stri
     [JsonIgnore]
     public bool EpochsGiven { get; init; }
 
+    /// <summary>Whether this process is one rank of an mpirun job (<c>--distributed</c>); <see cref="BatchSize"/> is
+    /// then the per-rank batch. Not recorded: a resumed run says again how it runs.</summary>
+    [JsonIgnore]
+    public bool Distributed { get; init; }
+
+    /// <summary>Batch norm over the global batch (<c>--sync-batchnorm</c>, with <see cref="Distributed"/>).</summary>
+    [JsonIgnore]
+    public bool SyncBatchNorm { get; init; }
+
     /// <summary>The main job's defaults: they reach ≥ 0.89 test accuracy with margin (docs/training.md).</summary>
     public static TrainSettings Default { get; } = new(8, 64, null, "adam", "one-cycle", 42, "runs", null, null, Training.Backend.DefaultName, null, null);
 
@@ -35,6 +44,7 @@ internal sealed record TrainSettings(int Epochs, int BatchSize, double? Lr, stri
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new UsageException($"--lr {LearningRate}: the learning rate must be positive.");
         if (Clip is { } c && !(c > 0)) throw new UsageException($"--clip {c}: the norm must be positive.");
         if (Patience is < 1) throw new UsageException($"--patience {Patience}: wait at least one epoch.");
+        if (SyncBatchNorm && !Distributed) throw new UsageException("--sync-batchnorm: batch statistics are synchronised across the ranks of a distributed run; add --distributed (or use --ranks N).");
         if (MaxImageSide < 1) throw new UsageException($"--max-image-side {MaxImageSide}: give at least 1.");
     }
 
