@@ -67,9 +67,8 @@ internal static class TiledProduct
         where T : struct, ITiledProduct =>
         accelerator.LoadStreamKernel<T, ProductShape, SpecializedValue<int>>(Kernel);
 
-    // The edge is a compile-time constant after specialisation, so on a GPU the panel indices fold and the staging
-    // loops run a fixed count. Threads outside M×N still load and meet every barrier: a barrier skipped by part of a
-    // group hangs.
+    // The edge is a compile-time constant after specialisation, so on a GPU the panel geometry folds. Threads outside
+    // M×N still stage zeros and meet every barrier: a barrier skipped by part of a group hangs.
     private static void Kernel<T>(T ops, ProductShape shape, SpecializedValue<int> edgeValue)
         where T : struct, ITiledProduct
     {
@@ -90,17 +89,18 @@ internal static class TiledProduct
             float s00 = 0f, s01 = 0f, s10 = 0f, s11 = 0f;
             for (var k0 = 0; k0 < shape.K; k0 += depth)
             {
-                // Zeros pad the ragged edges, so the panels are always full. Consecutive threads stage consecutive k of
-                // A's rows and consecutive columns of B's.
-                for (var e = t; e < PanelCells; e += threads)
+                // Only the first `steps` k of each panel are staged and read, so a short K (a 3×3 conv's 9 taps) costs
+                // no more than it needs; zeros pad the ragged rows and columns. Consecutive threads stage consecutive k
+                // of A's rows and consecutive columns of B's.
+                var steps = Math.Min(depth, shape.K - k0);
+                for (var e = t; e < span * steps; e += threads)
                 {
-                    int r = e / depth, ka = k0 + e - r * depth;
-                    aPanel[e] = rowBase + r < shape.M && ka < shape.K ? ops.A(batch, rowBase + r, ka) : 0f;
+                    int r = e / steps, kk = e - r * steps;
+                    aPanel[r * depth + kk] = rowBase + r < shape.M ? ops.A(batch, rowBase + r, k0 + kk) : 0f;
                     int kb = e / span, c = e - kb * span;
-                    bPanel[e] = k0 + kb < shape.K && colBase + c < shape.N ? ops.B(batch, k0 + kb, colBase + c) : 0f;
+                    bPanel[e] = colBase + c < shape.N ? ops.B(batch, k0 + kb, colBase + c) : 0f;
                 }
                 Group.Barrier();
-                var steps = Math.Min(depth, shape.K - k0);
                 for (var k = 0; k < steps; k++)
                 {
                     float a0 = aPanel[ty * depth + k], a1 = aPanel[(ty + edge) * depth + k];
