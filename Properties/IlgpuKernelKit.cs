@@ -1,51 +1,25 @@
 using ILGPU;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
+using Functional.Backends.Ilgpu;
 using Xunit;
 
 namespace Functional.Properties;
 
 /// <summary>
-/// ILGPU's CPU accelerator, shared by the ILGPU kernel laws and disposed after them. The device kind decides the
-/// group limit and with it the tile edge (<c>LaunchSize.TileEdge</c>); the mode decides how the simulated threads
-/// are scheduled. Timed on the two-core build machine over the conv and pool laws (busy machine, so ±50%; timed
-/// with one output per thread, before the 2×2 register blocks roughly halved every time):
-/// Default/Parallel 37 s (16 threads per group, a 4×4 group edge), AMD/Parallel 173 s, Default/Sequential 219 s,
-/// Intel/Parallel 309 s; Nvidia/Parallel (1,024 per group, a 16×16 group edge) took 56 s and 137 s on the two conv
-/// gradients alone, against 12 s and 8 s for Default. Small groups win because a barrier waits on every simulated
-/// thread of its group, and the laws' shapes are small.
+/// ILGPU's CPU accelerator for the ILGPU kernel laws: the very one the <c>ilgpu:cpu</c> backend runs on
+/// (<c>IlgpuDevices.CpuAccelerator</c>: one device kind, one mode, one compiled set of kernels per process), so the
+/// laws check the tile edges and launch sizes the backend really uses. The process owns it; the laws only borrow it.
 /// </summary>
 public sealed class IlgpuCpuAccelerator : IDisposable
 {
-    /// <summary>The simulated device: <c>FUNCTIONAL_ILGPU_CPU</c> (Default, Intel, AMD, Nvidia…) overrides, for timing.</summary>
-    public static readonly CPUDeviceKind Kind =
-        Enum.Parse<CPUDeviceKind>(Environment.GetEnvironmentVariable("FUNCTIONAL_ILGPU_CPU") ?? nameof(CPUDeviceKind.Default));
-
-    /// <summary>Thread scheduling: <c>FUNCTIONAL_ILGPU_MODE</c> (Auto, Sequential, Parallel) overrides, for timing.</summary>
-    public static readonly CPUAcceleratorMode Mode =
-        Enum.Parse<CPUAcceleratorMode>(Environment.GetEnvironmentVariable("FUNCTIONAL_ILGPU_MODE") ?? nameof(CPUAcceleratorMode.Parallel));
-
-    private readonly Context context;
-
     /// <summary>The accelerator every kernel of the collection runs on.</summary>
-    public Accelerator Accelerator { get; }
-
-    /// <summary>Creates the context and its one CPU accelerator.</summary>
-    public IlgpuCpuAccelerator()
-    {
-        context = Context.Create(b => b.CPU(Kind));
-        Accelerator = context.CreateCPUAccelerator(0, Mode);
-    }
+    public Accelerator Accelerator { get; } = IlgpuDevices.CpuAccelerator;
 
     /// <summary>Buffers for one kernel call, freed when it is disposed.</summary>
     public DeviceBuffers Buffers() => new(Accelerator);
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        Accelerator.Dispose();
-        context.Dispose();
-    }
+    /// <summary>Nothing to release: the accelerator lives as long as the process, shared with the backend.</summary>
+    public void Dispose() { }
 }
 
 /// <summary>The laws that share <see cref="IlgpuCpuAccelerator"/>; they run one after another, as the simulator wants both cores.</summary>

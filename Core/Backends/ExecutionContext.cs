@@ -51,7 +51,9 @@ public sealed record ExecutionContext
 
     /// <summary>
     /// A fresh ILGPU backend of its own on <paramref name="kind"/> whose device memory may hold at most
-    /// <paramref name="budgetBytes"/>: for tests of running out, and for sharing a GPU with other work.
+    /// <paramref name="budgetBytes"/>: for tests of running out, and for sharing a GPU with other work. It counts its
+    /// own live bytes and transfers, but runs on the process's one accelerator of that kind, whose compiled kernels
+    /// every backend shares.
     /// </summary>
     public static ExecutionContext Ilgpu(IlgpuKind kind, long budgetBytes) =>
         new(new IlgpuBackend(IlgpuDevices.Open(kind), budgetBytes));

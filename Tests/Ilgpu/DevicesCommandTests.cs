@@ -10,7 +10,9 @@ public class DevicesCommandTests
     {
         var (code, output, error) = InProcessCli.Run(["devices"]);
         Assert.True(code == 0, error);
-        Assert.Matches(@"(?m)^cpu: .+ \(\d+\.\d GiB, warp \d+, 1024 threads per group\)$", output);
+        // The CPU accelerator is listed as the one simulated device the backend and the kernel laws run on.
+        var simulated = ILGPU.Runtime.CPU.CPUDevice.GetDevice(Backends.Ilgpu.IlgpuDevices.CpuDeviceKind);
+        Assert.Matches($@"(?m)^cpu: .+ \(\d+\.\d GiB, warp {simulated.WarpSize}, {simulated.MaxNumThreadsPerGroup} threads per group\)$", output);
         Assert.Matches(@"(?m)^--backend ilgpu uses: ilgpu:(cuda|opencl|cpu) ", output);
     }
 

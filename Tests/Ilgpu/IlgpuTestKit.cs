@@ -13,7 +13,7 @@ namespace Functional.Tests.Ilgpu;
 /// </summary>
 internal static class IlgpuTestKit
 {
-    /// <summary>A backend on its own CPU accelerator, so its live bytes and transfers are this test's alone.</summary>
+    /// <summary>A backend of its own (on the process's one CPU accelerator), so its live bytes and transfers are this test's alone.</summary>
     public static ExecutionContext Fresh(long budgetBytes = 256L << 20) => ExecutionContext.Ilgpu(IlgpuKind.Cpu, budgetBytes);
 
     public static IlgpuBackend Backend(ExecutionContext context) => (IlgpuBackend)context.Backend;

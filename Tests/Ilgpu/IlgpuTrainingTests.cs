@@ -67,13 +67,9 @@ public class IlgpuTrainingTests
     [Fact]
     public void LeNet5_five_steps_at_batch_8_on_fashion_mnist_give_the_cpu_losses_within_1e_4()
     {
-        var train = FashionMnist.Load(Fixture).Train.Take(40);
-        var data = DataLoader.Over(train, 8).Normalized(Normalization.Of(train));
-        Model LeNet(ExecutionContext c) => Conv(6, 5, padding: 2).Then(ReLU).Then(MaxPool(2)).Then(Conv(16, 5)).Then(ReLU).Then(MaxPool(2))
-            .Then(Flatten).Then(Dense(120)).Then(ReLU).Then(Dense(84)).Then(ReLU).Then(Dense(10)).Init(Shape.Image(1, 28, 28), 42, c);
-        var cpu = Losses(LeNet(ExecutionContext.Cpu()), Optimizer.Adam(1e-3), data);
-        var ilgpu = Losses(LeNet(Fresh()), Optimizer.Adam(1e-3), data);
-        WithinRelative(cpu.Losses, ilgpu.Losses, 1e-4);
+        var run = LeNetFiveSteps.Result;
+        Assert.Equal(5, run.CpuLosses.Length);
+        WithinRelative(run.CpuLosses, run.IlgpuLosses, 1e-4);
     }
 
     [Fact]

@@ -30,13 +30,26 @@ public sealed record IlgpuDeviceInfo(IlgpuKind Kind, string Name, long MemoryByt
 
 /// <summary>
 /// Finding ILGPU's devices and opening one. One ILGPU context holds every device found; the best is CUDA, then
-/// OpenCL, then the CPU accelerator. The CPU accelerator is created as an NVIDIA-like device (1,024 threads per
-/// group, warp 32) in parallel mode, which measured fastest for these grid-stride kernels (docs/gpu.md).
+/// OpenCL, then the CPU accelerator. Each kind's accelerator is opened once per process and shared by every backend
+/// on it, so each kernel is compiled once per process, not once per backend.
 /// </summary>
 public static class IlgpuDevices
 {
+    /// <summary>
+    /// The simulated GPU the CPU accelerator models: ILGPU's default one, 16 threads per group (4 warps of 4) on one
+    /// multiprocessor. Every simulated thread of a group is an operating-system thread, and a barrier waits for all
+    /// of them, so small groups are what the simulator runs fastest (docs/gpu.md has the measurements). The backend and
+    /// the kernel laws both run on this one configuration.
+    /// </summary>
+    public const CPUDeviceKind CpuDeviceKind = CPUDeviceKind.Default;
+
+    /// <summary>How the CPU accelerator schedules its simulated threads: in parallel, on every core.</summary>
+    public const CPUAcceleratorMode CpuMode = CPUAcceleratorMode.Parallel;
+
     private static readonly Lazy<Context> Shared = new(() => Context.Create(b => b
-        .Cuda().OpenCL().CPU(CPUDeviceKind.Nvidia).Math(MathMode.Default).Optimize(OptimizationLevel.O1)));
+        .Cuda().OpenCL().CPU(CpuDeviceKind).Math(MathMode.Default).Optimize(OptimizationLevel.O1)));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IlgpuKind, Lazy<Accelerator>> Opened = new();
 
     /// <summary>The process's one ILGPU context.</summary>
     internal static Context Context => Shared.Value;
@@ -59,14 +72,23 @@ public static class IlgpuDevices
         _ => "cpu",
     };
 
-    /// <summary>Opens the first device of <paramref name="kind"/>.</summary>
+    /// <summary>
+    /// The process's accelerator on the first device of <paramref name="kind"/>, opened on first use and kept for the
+    /// life of the process. Opening costs threads (the CPU accelerator's simulated ones) and every backend on it
+    /// shares the kernels compiled for it, so it is never opened twice.
+    /// </summary>
     /// <exception cref="InvalidOperationException">ILGPU found no such device; the message lists those it found.</exception>
     internal static Accelerator Open(IlgpuKind kind)
     {
+        // Checked before the cache, so that asking for a missing kind fails every time rather than caching the failure.
         var device = Devices(kind).FirstOrDefault() ?? throw new InvalidOperationException(
             $"ILGPU found no {Name(kind)} device; it found: {string.Join("; ", List())}.");
-        return device is CPUDevice cpu ? cpu.CreateCPUAccelerator(Context, CPUAcceleratorMode.Parallel) : device.CreateAccelerator(Context);
+        return Opened.GetOrAdd(kind, _ => new Lazy<Accelerator>(() =>
+            device is CPUDevice cpu ? cpu.CreateCPUAccelerator(Context, CpuMode) : device.CreateAccelerator(Context))).Value;
     }
+
+    /// <summary>The process's CPU accelerator, the one the <c>ilgpu:cpu</c> backend runs on (kernel tests launch on it directly).</summary>
+    internal static Accelerator CpuAccelerator => Open(IlgpuKind.Cpu);
 
     // ILGPU registers only the OpenCL devices it can drive (OpenCL C 2.0 with a generic address space).
     private static IEnumerable<Device> Devices(IlgpuKind kind) => Context.Devices.Where(d => d.AcceleratorType == kind switch
