@@ -49,13 +49,15 @@ main() {
   git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$scratch"
   (cd "$scratch" && dotnet tool restore >/dev/null && dotnet paket restore >/dev/null) || die "restore failed in the scratch copy."
 
-  # Law names, read from each property's [Trait("Law", …)] (a literal, or the file's `const string Law = "…"`).
+  # Law names, read from each property's [Trait("Law", …)] (a literal, or the file's `const string Law = "…"`), keyed
+  # by Class.Method: kernel laws of different backends share method names.
   lawmap="$scratch/.lawmap"
   for source in "$scratch"/Properties/*.cs; do
-    awk 'match($0, /const string Law = "[A-Za-z]+"/) { s = substr($0, RSTART, RLENGTH); gsub(/.*= "|"$/, "", s); fileLaw = s }
+    awk 'match($0, /^(public |internal )?(static |sealed |abstract |partial )*class [A-Za-z0-9_]+/) { cls = substr($0, RSTART, RLENGTH); sub(/.*class /, "", cls) }
+         match($0, /const string Law = "[A-Za-z]+"/) { s = substr($0, RSTART, RLENGTH); gsub(/.*= "|"$/, "", s); fileLaw = s }
          match($0, /\[Trait\("Law", "[A-Za-z]+"\)\]/) { s = substr($0, RSTART, RLENGTH); gsub(/.*", "|"\)\]/, "", s); law = s; next }
          /\[Trait\("Law", Law\)\]/ { law = fileLaw; next }
-         law != "" && match($0, /public [A-Za-z<>.]+ [A-Za-z0-9_]+[(]/) { n = substr($0, RSTART, RLENGTH - 1); sub(/.* /, "", n); print n, law; law = "" }' "$source"
+         law != "" && match($0, /public [A-Za-z<>.]+ [A-Za-z0-9_]+[(]/) { n = substr($0, RSTART, RLENGTH - 1); sub(/.* /, "", n); print cls "." n, law; law = "" }' "$source"
   done >"$lawmap"
 
   # Builds the given projects (restore only on the first call); prints nothing, fails if any build fails.
@@ -142,7 +144,7 @@ main() {
       if [ "$failed" -gt 0 ]; then
         caught="yes"
         failing=("${result[@]:1}")
-        laws=$(for t in "${failing[@]}"; do awk -v m="${t#*.}" '$1 == m { print $2 }' "$lawmap"; done | sort | uniq -c |
+        laws=$(for t in "${failing[@]}"; do awk -v m="$t" '$1 == m { print $2 }' "$lawmap"; done | sort | uniq -c |
           awk '{ printf "%s%s (%d)", sep, $2, $1; sep = ", " }')
         # A theory fails once per case: name it once, with the count.
         tests=$(printf '%s\n' "${failing[@]}" | sort | uniq -c | awk '{ printf "%s%s%s", sep, $2, ($1 > 1 ? " ×" $1 : ""); sep = ", " }')
