@@ -80,10 +80,11 @@ case "${1:-}" in
   mutants)
     shift
     if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
-      sed -n '2,6p' scripts/mutants.sh | sed 's/^# \{0,1\}//'
+      sed -n '2,7p' scripts/mutants.sh | sed 's/^# \{0,1\}//'
       exit 0
     fi
-    build
+    # The mutants build in a scratch copy of their own, so this tree's build (and its stamp) is left as it is.
+    nuget_source
     exec scripts/mutants.sh "$@"
     ;;
   pack)
@@ -134,7 +135,7 @@ case "${1:-}" in
 usage: ./build.sh test                 build in Release and run every test project
        ./build.sh bench [--quick] [--threads N]  time the Cpu backend and PyTorch side by side (docs/cpu.md)
        ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
-       ./build.sh mutants              apply each mutant in mutants/ to a scratch copy and report which laws catch it
+       ./build.sh mutants [PATCH...]   apply each mutant in mutants/ to a scratch copy and report which tests catch it
        ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages
        ./build.sh onnx verify-zoo      export AlexNet and the VGGs and check them in ONNX Runtime (docs/onnx.md)
        ./build.sh install              install the functional program as a global dotnet tool from the local package
