@@ -22,12 +22,12 @@ let curve n (seed: int64) =
 let ``a lambda layer and a custom loss written in F# train through Fit`` () =
     let model = (dense 16 => swish => dense 1).Init(Shape.Of 3, 1)
     let loader = TensorLoader.Over(curve 256 2L, 32).Shuffled(Key.FromSeed 3L)
-    let result = Trainer.Fit(model, Optimizer.Adam 0.02, loader, null, FitOptions(30, 4L, squaredError))
+    let result = Trainer.Fit(model, Optimizer.Adam(0.02), loader, null, FitOptions(30, 4L, squaredError))
     Assert.True(result.History[0].TrainLoss > 0.1, $"first epoch's loss {result.History[0].TrainLoss}")
     Assert.True(result.History[result.History.Count - 1].TrainLoss < 0.02, $"last epoch's loss {result.History[result.History.Count - 1].TrainLoss}")
 
 [<Fact>]
-let ``grad of a sum of squares is twice the input, and @@ is matmul`` () =
+let ``grad of a sum of squares is twice the input, and the matmul operator differentiates`` () =
     let x = Tensor.FromArray(Shape.Of(2, 2), [| 1.0f; -2.0f; 3.0f; 0.5f |])
     let g = grad (fun v -> Fn.Sum(v * v)) x
     Assert.Equal<float32>([| 2.0f; -4.0f; 6.0f; 1.0f |], g.ToArray())

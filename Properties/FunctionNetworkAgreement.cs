@@ -36,7 +36,7 @@ public class FunctionNetworkAgreement
             TrainingStep Step(ExecutionContext ctx) =>
                 net.Init(Shape.Image(1, 4, 4), seed: (int)c.Seed, ctx).LossAndGradients(Loss.CrossEntropy, x, labels, Key.FromSeed(1));
             var expected = Step(ExecutionContext.Reference);
-            foreach (var ctx in new[] { ExecutionContext.Cpu(2), ExecutionContext.Ilgpu(Backends.IlgpuKind.Cpu) })
+            foreach (var ctx in new[] { ExecutionContext.Cpu(2), ExecutionContext.Ilgpu(Backends.Ilgpu.IlgpuKind.Cpu) })
             {
                 var got = Step(ctx);
                 Expect.Near($"{ctx} loss", got.Loss, expected.Loss, 1e-4, 1e-6);
