@@ -24,7 +24,8 @@ let ``a lambda layer and a custom loss written in F# train through Fit`` () =
     let loader = TensorLoader.Over(curve 256 2L, 32).Shuffled(Key.FromSeed 3L)
     let result = Trainer.Fit(model, Optimizer.Adam(0.02), loader, null, FitOptions(30, 4L, squaredError))
     Assert.True(result.History[0].TrainLoss > 0.1, $"first epoch's loss {result.History[0].TrainLoss}")
-    Assert.True(result.History[result.History.Count - 1].TrainLoss < 0.02, $"last epoch's loss {result.History[result.History.Count - 1].TrainLoss}")
+    let first, last = result.History[0].TrainLoss, result.History[result.History.Count - 1].TrainLoss
+    Assert.True(last < first / 10.0, $"loss after the first epoch {first}, after the last {last}")
 
 [<Fact>]
 let ``grad of a sum of squares is twice the input, and the matmul operator differentiates`` () =

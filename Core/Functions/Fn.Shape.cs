@@ -75,7 +75,7 @@ public static partial class Fn
             ctx.Backend.Copy(new CopyGeometry(ax.Outer, block, 0, block, offset * ax.Inner, ax.Axis * ax.Inner), xs[i].Value.Storage, y.Storage);
             offset += xs[i].Shape[d];
         }
-        return Make(ctx, y, xs, g => xs.Select((x, i) => x.Differentiable ? Slice(Var.Constant(g), d, offsets[i], x.Shape[d]).Value : null).ToArray());
+        return Make(ctx, y, xs, g => xs.Select((x, i) => x.Differentiable ? Slice(Within(ctx, g), d, offsets[i], x.Shape[d]).Value : null).ToArray());
     }
 
     private static Shape Concat(Shape[] shapes, int dim)

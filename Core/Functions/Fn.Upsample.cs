@@ -51,8 +51,8 @@ public static partial class Fn
         if (s.Rank != 4) throw new ShapeException($"upsample_bilinear: input {s} must be N×C×H×W.");
         var f = Scales("upsample_bilinear", s, scale);
         int n = s[0], c = s[1], h = s[2], w = s[3];
-        var ah = Interpolation(h, h * f[0], f[0], alignCorners);
-        var awT = Transpose(Interpolation(w, w * f[1], f[1], alignCorners), 0, 1);
+        var ah = Interpolation(h, h * f[0], f[0], alignCorners, transposed: false);
+        var awT = Interpolation(w, w * f[1], f[1], alignCorners, transposed: true);
         var planes = Reshape(x, n * c, h, w);
         return Reshape(Matmul(Matmul(ah, planes), awT), n, c, h * f[0], w * f[1]);
     }
@@ -67,8 +67,8 @@ public static partial class Fn
         return f;
     }
 
-    // out × in: row i holds the two weights of output i (PyTorch's h0, h1 = h0 + (h0 < in − 1), λ0 = 1 − λ1).
-    private static Var Interpolation(int size, int outSize, int scale, bool alignCorners)
+    // out × in (or in × out when transposed): output i's two weights (PyTorch's h0, h1 = h0 + (h0 < in − 1), λ0 = 1 − λ1).
+    private static Var Interpolation(int size, int outSize, int scale, bool alignCorners, bool transposed)
     {
         var m = new float[outSize * size];
         for (var i = 0; i < outSize; i++)
@@ -79,9 +79,9 @@ public static partial class Fn
             var i0 = Math.Min((int)src, size - 1);
             var i1 = i0 + (i0 < size - 1 ? 1 : 0);
             var l1 = (float)(src - i0);
-            m[i * size + i0] += 1f - l1;
-            m[i * size + i1] += l1;
+            m[transposed ? i0 * outSize + i : i * size + i0] += 1f - l1;
+            m[transposed ? i1 * outSize + i : i * size + i1] += l1;
         }
-        return Tensor.FromArray(Shape.Of(outSize, size), m);
+        return Tensor.FromArray(transposed ? Shape.Of(size, outSize) : Shape.Of(outSize, size), m);
     }
 }

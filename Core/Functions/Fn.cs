@@ -73,7 +73,7 @@ public static partial class Fn
     public static Var Mish(Var x) => Point(PointOp.Mish, 0f, 0f, x);
 
     /// <summary>A value whose gradient is never propagated (its pullback is dropped): the same numbers, as a constant.</summary>
-    public static Var StopGradient(Var x) => Var.Constant(x.Value);
+    public static Var StopGradient(Var x) => Within(ContextOf(x), x.Value);
 
     /// <summary>An element-wise function named on the seam with its seam backward.</summary>
     internal static Var Unary(UnaryOp op, float alpha, Var x)
@@ -101,6 +101,9 @@ public static partial class Fn
             return [dx];
         });
     }
+
+    /// <summary>A constant that runs its ops on <paramref name="ctx"/> (a pullback's own intermediate values).</summary>
+    internal static Var Within(ExecutionContext ctx, Tensor value) => new(value, ctx, false, [], null, 0);
 
     /// <summary>A result of <paramref name="parents"/>, differentiable when any of them is.</summary>
     internal static Var Make(ExecutionContext ctx, Tensor value, Var[] parents, Func<Tensor, Tensor?[]> pullback, long multAdds = 0) =>

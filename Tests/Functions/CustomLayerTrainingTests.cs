@@ -35,7 +35,8 @@ public class CustomLayerTrainingTests
             new FitOptions(Epochs: 30, Seed: 4, Loss: SquaredError));
 
         Assert.True(result.History[0].TrainLoss > 0.1, $"the first epoch's loss {result.History[0].TrainLoss} is already small");
-        Assert.True(result.History[^1].TrainLoss < 0.02, $"loss after 30 epochs: {result.History[^1].TrainLoss}");
+        Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss / 10,
+            $"loss after 30 epochs: {result.History[^1].TrainLoss}, after the first: {result.History[0].TrainLoss}");
         var beta = result.Model.Parameters["1.beta"].ToArray();
         Assert.Equal(16, beta.Length);
         Assert.Contains(beta, b => MathF.Abs(b - 1f) > 1e-3f);   // the slope was trained, not left at its start
