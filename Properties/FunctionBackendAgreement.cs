@@ -47,7 +47,7 @@ public class FunctionBackendAgreement
                 if (!ok) return false;
             }
             return true;
-        }).Check(Seeded(120, 2310));
+        }).Check(Seeded(60, 2310));
 
     [Fact]
     [Trait("Law", "BackendAgreement")]
@@ -77,7 +77,7 @@ public class FunctionBackendAgreement
             foreach (var i in Indices(g))
                 if (expected[0][index++] != src[i]) return false;
             return true;
-        }).Check(Seeded(100, 2311));
+        }).Check(Seeded(40, 2311));
 
     private static IEnumerable<int> Indices(GatherGeometry g)
     {

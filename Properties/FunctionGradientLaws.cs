@@ -78,7 +78,7 @@ public class FunctionGradientLaws
     [Fact]
     [Trait("Law", Law)]
     public void Norms_and_upsampling_match_central_differences() =>
-        Seeds.Check(Law, 2304, 30, Shapes, t =>
+        Seeds.Check(Law, 2304, 15, Shapes, t =>
         {
             var c = 2 * t.B;
             var s = Shape.Of(t.A, c, t.C, 3);

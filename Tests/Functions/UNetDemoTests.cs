@@ -14,9 +14,8 @@ public class UNetDemoTests
         var result = UNetExample.Run(test, count: 48, epochs: 3, shown: 4);
 
         Assert.True(result.Losses[^1] < 0.7 * result.Losses[0], $"reconstruction MSE per epoch: {string.Join(", ", result.Losses)}");
-        // Four columns of 28×28 tiles at zoom 3, two rows (inputs, reconstructions), plus captions and title.
-        Assert.InRange(result.Picture.Width, 4 * 28 * 3, 6 * 28 * 3);
-        Assert.InRange(result.Picture.Height, 2 * 28 * 3, 4 * 28 * 3);
+        // Four columns of 28×28 tiles at zoom 3 and two rows (inputs, reconstructions), plus margins and captions.
+        Assert.True(result.Picture.Width >= 4 * 28 * 3 && result.Picture.Height >= 2 * 28 * 3, $"{result.Picture.Width}×{result.Picture.Height}");
         var larger = result.Model.Predict(Tensor.Zeros(Shape.Images(2, 1, 32, 32)));
         Assert.Equal(Shape.Images(2, 1, 32, 32), larger.Shape);
     }
