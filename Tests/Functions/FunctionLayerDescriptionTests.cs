@@ -22,6 +22,15 @@ public class FunctionLayerDescriptionTests
     }
 
     [Fact]
+    public void Summaries_count_the_norms_parameters_from_shapes_and_two_mult_adds_per_element()
+    {
+        var rows = Conv(4, 3, padding: 1).Then(GroupNorm(2)).Then(LayerNorm()).Then(LayerNorm(1)).Then(Upsample(2)).Trace(Shape.Image(1, 5, 6));
+        Assert.Equal(new long[] { 4 + 4, 4 * 5 * 6 * 2, 6 * 2, 0 }, rows.Skip(1).Select(r => r.Parameters));
+        Assert.Equal(new long[] { 2L * 4 * 5 * 6, 2L * 4 * 5 * 6, 2L * 4 * 5 * 6, 0 }, rows.Skip(1).Select(r => r.MultAdds));
+        Assert.Equal(Shape.Image(4, 10, 12), rows[^1].Output);
+    }
+
+    [Fact]
     public void A_lambda_layer_has_no_description_and_says_how_to_load_it()
     {
         var net = Dense(2).Then(Lambda("Twice", (x, _) => x * 2f));

@@ -34,6 +34,9 @@ public sealed record LayerNormLayer(int Dims = 0, float Eps = 1e-5f) : FunctionL
         return [ParameterSpec.Constant("weight", shape, 1f), ParameterSpec.Constant("bias", shape, 0f)];
     }
 
+    /// <summary>As batch norm counts itself: a scale and a shift per element (the statistics are not counted).</summary>
+    public override long MultAdds(Shape input, Shape output) => 2L * input.WithoutBatch().Count;
+
     /// <inheritdoc />
     protected internal override Var Function(Var x, IReadOnlyDictionary<string, Var> p) =>
         Fn.LayerNorm(x, p["weight"], p["bias"], Normalized(x.Shape), Eps);
@@ -68,6 +71,9 @@ public sealed record GroupNormLayer(int Groups, float Eps = 1e-5f) : FunctionLay
     /// <inheritdoc />
     public override IReadOnlyList<ParameterSpec> Parameters(Shape input) =>
         [ParameterSpec.Constant("weight", Shape.Of(input[1]), 1f), ParameterSpec.Constant("bias", Shape.Of(input[1]), 0f)];
+
+    /// <summary>As batch norm counts itself: a scale and a shift per element (the statistics are not counted).</summary>
+    public override long MultAdds(Shape input, Shape output) => 2L * input.WithoutBatch().Count;
 
     /// <inheritdoc />
     protected internal override Var Function(Var x, IReadOnlyDictionary<string, Var> p) =>
