@@ -7,7 +7,7 @@ namespace Functional.Backends;
 /// in an immutable Tensor; a kernel writes only to its output arguments, and overwrites them completely.
 /// Every backend is tested against <see cref="Reference.ReferenceBackend"/>.
 /// </summary>
-public interface IBackend
+public partial interface IBackend
 {
     /// <summary>A short name for logs and benchmark tables.</summary>
     string Name { get; }

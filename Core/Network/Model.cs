@@ -75,7 +75,8 @@ public sealed class Model
         tree.Map(t => context.Backend.Import(t.Storage) is var s && ReferenceEquals(s, t.Storage) ? t : new Tensor(t.Shape, s));
 
     /// <summary>The output for a batch in inference mode (running statistics, no dropout).</summary>
-    /// <exception cref="ShapeException">x is not a batch of the input shape.</exception>
+    /// <exception cref="ShapeException">x is not a batch of the input shape, nor of another that every layer and
+    /// parameter accepts (a fully convolutional model takes any spatial size its shape rules allow).</exception>
     public Tensor Predict(Tensor x) => Run(x, training: false, Key.FromSeed(0)).Output;
 
     /// <summary>
@@ -118,8 +119,7 @@ public sealed class Model
 
     private LayerOutput Run(Tensor x, bool training, Key key, bool step = false)
     {
-        if (x.Shape.Rank != InputShape.Rank + 1 || x.Shape.WithoutBatch() != InputShape)
-            throw new ShapeException($"Model: input {x.Shape} is not a batch of {InputShape}; the model was initialised for N×{InputShape}.");
+        InputShapes.Check(this, x.Shape);
         return Architecture.Run(x, Parameters, State, new Pass(Context, training, key) { SingleUse = step, InputGradient = !step }, Site.Root);
     }
 

@@ -9,12 +9,12 @@ namespace Functional.Dsl.Research;
 /// The built-in studies: the comparisons the lecture notes make, as lists of variants for 1×28×28 Fashion-MNIST
 /// (or 3×32×32 for the CIFAR-10 pair), ready for <see cref="Sweep"/> and <c>./build.sh variants --study NAME</c>.
 /// </summary>
-public static class Studies
+public static partial class Studies
 {
     private static readonly Shape Fashion = Shape.Image(1, 28, 28);
 
     /// <summary>Every study, by command-line name.</summary>
-    public static IReadOnlyList<Study> All { get; } = [VggStacking(), Skip(), MlpVsCnn(), Separable()];
+    public static IReadOnlyList<Study> All { get; } = [VggStacking(), Skip(), MlpVsCnn(), Separable(), Activations()];
 
     /// <summary>The study called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No study has that name; the message lists them.</exception>

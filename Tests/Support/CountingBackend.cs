@@ -9,7 +9,7 @@ namespace Functional.Tests.Support;
 /// tell which operations a pass really ran (e.g. that a training step runs no backward-data conv for its first
 /// layer), not just that the results agree.
 /// </summary>
-public sealed class CountingBackend(IBackend inner) : IBackend
+public sealed partial class CountingBackend(IBackend inner) : IBackend
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 

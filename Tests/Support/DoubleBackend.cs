@@ -22,7 +22,7 @@ public sealed class DoubleStorage(double[] data) : TensorStorage
 /// float, which is what central differences need. Float host tensors made by operations (masks, targets) are
 /// read as doubles.
 /// </summary>
-public sealed class DoubleBackend : IBackend
+public sealed partial class DoubleBackend : IBackend
 {
     /// <summary>A context running on a fresh double backend.</summary>
     public static Backends.ExecutionContext Context { get; } = new(new DoubleBackend());

@@ -52,6 +52,7 @@ internal static class NetworkReader
             "dropout" => new DropoutLayer(Float(obj, "p", element)),
             "channels" => new ChannelSelect(List(obj, "channels", element).Select((n, i) => Int(n ?? throw new NetworkFormatException($"{element}.channels[{i}]", "is null."), $"{element}.channels[{i}]"))),
             "channel_affine" => new ChannelAffine(),
+            _ when FunctionLayerDescriptions.Types.Contains(type) => FunctionLayerDescriptions.Read(type, obj, element),
             _ => throw new NetworkFormatException(element, $"unknown layer type '{type}'; this build reads {string.Join(", ", Types)}."),
         };
     }
@@ -61,7 +62,7 @@ internal static class NetworkReader
     [
         "chain", "residual", "concat", "named", "conv", "conv_transpose", "locally_connected", "max_pool", "avg_pool",
         "global_avg_pool", "adaptive_avg_pool", "dense", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
-        "flatten", "identity", "batch_norm", "dropout", "channels", "channel_affine",
+        "flatten", "identity", "batch_norm", "dropout", "channels", "channel_affine", .. FunctionLayerDescriptions.Types,
     ];
 
     private static T Guarded<T>(string element, Func<T> build)

@@ -42,6 +42,7 @@ internal static class NetworkWriter
         DropoutLayer d => Of("dropout", ("p", d.P)),
         ChannelSelect c => Of("channels", ("channels", Array(c.Channels.Select(i => (JsonNode)i)))),
         ChannelAffine => Of("channel_affine"),
+        _ when FunctionLayerDescriptions.Write(layer) is { } described => described,
         _ => throw new NetworkFormatException(element,
             $"{layer.Description} is a {layer.GetType().FullName}, a layer type this library does not define, so it has no description; " +
             "load such a checkpoint with ModelCheckpoint.Load(path, architecture)."),

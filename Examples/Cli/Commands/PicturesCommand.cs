@@ -7,7 +7,7 @@ using Functional.Data;
 namespace Functional.Cli.Commands;
 
 /// <summary><c>pictures edge</c>: the teaching pictures that need no trained network.</summary>
-internal static class PicturesCommand
+internal static partial class PicturesCommand
 {
     /// <summary>Where the repository keeps a 200-image cut of the test set, used when the full dataset is absent.</summary>
     internal const string FixtureDirectory = "Tests/Fixtures/fashion-mnist-small";
@@ -15,6 +15,7 @@ internal static class PicturesCommand
     public static Command Create() => new("pictures", "Draw teaching pictures as PNG files.")
     {
         Edge(),
+        UNetDemo(),
     };
 
     private static Command Edge()

@@ -29,6 +29,7 @@ internal static class ConformanceOps
         ActivationCases.Register(ops);
         LayerCases.Register(ops);
         LeNetCases.Register(ops);
+        FunctionCases.Register(ops);
         return ops;
     }
 }
