@@ -73,7 +73,7 @@ internal static unsafe class PoolWindows
                                     else if (index < 0 || v > best || float.IsNaN(v)) (best, index) = (v, i);
                                 }
                             }
-                        if (max) { y[o] = best; argmax[o] = index; }
+                        if (max) { y[o] = best; if (argmax != null) argmax[o] = index; }
                         else
                         {
                             var divisor = includePad ? d.WithPad * h.WithPad * w.WithPad : d.Inside * h.Inside * w.Inside;
@@ -117,7 +117,8 @@ internal static unsafe class PoolWindows
                         if (v > best || float.IsNaN(v)) (best, index) = (v, top + W + c);
                         v = r1[c + 1];
                         if (v > best || float.IsNaN(v)) (best, index) = (v, top + W + c + 1);
-                        (y[o], argmax[o]) = (best, index);
+                        y[o] = best;
+                        if (argmax != null) argmax[o] = index;
                     }
                 }
         }
