@@ -21,6 +21,15 @@ public static class Inference
         return () => GC.KeepAlive(model.Predict(x));
     }
 
+    /// <summary>The same model's layers one by one (<see cref="Model.Forward"/> in inference mode, pullbacks built and
+    /// dropped): what <see cref="Model.Predict"/> ran before it had a plan, for paired comparisons.</summary>
+    public static Action Layers(string path, int batch, int threads)
+    {
+        var model = Onnx.Import(path).WithContext(ExecutionContext.Cpu(threads));
+        var x = Input(model.InputShape, batch);
+        return () => GC.KeepAlive(model.Forward(x, Key.FromSeed(0), training: false).Output);
+    }
+
     /// <summary>ONNX Runtime (all graph optimisations, sequential execution, <paramref name="threads"/> intra-op
     /// threads counting the caller, as ours), fed and read through pre-made OrtValues so only the run is timed.</summary>
     public static Action OnnxRuntime(string path, int batch, int threads)

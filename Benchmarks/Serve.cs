@@ -8,7 +8,7 @@ namespace Functional.Benchmarks;
 /// <summary>
 /// The timing side of <c>scripts/bench_torch.py</c>: reads one workload per line on stdin and answers with its median
 /// time in milliseconds, so the script can interleave our runs with PyTorch's in one sitting. Lines:
-/// <c>gemm M K N</c>, <c>conv INDEX fwd|fb</c>, <c>ew OP DIMS</c> (<see cref="ElementwiseWorkload"/>), <c>lenet BATCH</c> (ops), <c>lenet-model BATCH</c> (through the model), <c>resnet18 BATCH</c>, <c>infer ours|ort ONNX_PATH BATCH</c> (<see cref="Inference"/>; answered with the median and
+/// <c>gemm M K N</c>, <c>conv INDEX fwd|fb</c>, <c>ew OP DIMS</c> (<see cref="ElementwiseWorkload"/>), <c>lenet BATCH</c> (ops), <c>lenet-model BATCH</c> (through the model), <c>resnet18 BATCH</c>, <c>infer ours|layers|ort ONNX_PATH BATCH</c> (<see cref="Inference"/>; answered with the median and
 /// the 90th percentile), <c>memory WORKLOAD</c> (allocation and GC figures
 /// instead of a time), <c>quit</c>. Workloads are built once and kept.
 /// </summary>
@@ -51,6 +51,7 @@ public static class Serve
         "lenet-model" => LeNetModel(backend, int.Parse(p[1])),
         "resnet18" => ResNet18(backend, int.Parse(p[1])),
         "infer" when p[1] == "ours" => Inference.Ours(p[2], int.Parse(p[3]), backend.Threads),
+        "infer" when p[1] == "layers" => Inference.Layers(p[2], int.Parse(p[3]), backend.Threads),
         "infer" when p[1] == "ort" => Inference.OnnxRuntime(p[2], int.Parse(p[3]), backend.Threads),
         _ => throw new ArgumentException($"unknown workload '{string.Join(' ', p)}'"),
     };

@@ -377,7 +377,7 @@ def main():
         if torch is not None:
             resnet_memory["torch"] = torch_resnet_peak(args.threads)
     ours = Ours(args.ours, args.threads, args.seconds)
-    memory = ours.ask("memory lenet 64")
+    memory = ours.ask("memory lenet 64") if "lenet 64" in lines else None
     theirs = torch_workloads(torch) if torch is not None else {}
     if torch is not None:
         torch_inference(torch, builder, theirs)
@@ -411,7 +411,8 @@ def main():
                 fused[1].append(median_ms(theirs["numpy im2col gemm"], args.seconds))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     ours.close()
-    print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
+    if memory:
+        print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
     for side, figure in resnet_memory.items():
         print(f"ResNet-18 (CIFAR) step, batch 128 ({side}): {figure}")
     blas_lines, comparable = blas_report(torch)
@@ -442,7 +443,7 @@ def report_inference(times, torch, ort, spread):
     """The inference table: ONNX Runtime, PyTorch and ours (median ms), both ratios, and each side's p90/median."""
     if not ort:
         return
-    print(f"\nInference (eval mode), median ms; ratios > 1: ours faster; p90/med: how far repeated calls swing")
+    print(f"\nInference (eval mode), {len(next(iter(ort.values())))} interleaved rounds, median ms; ratios > 1: ours faster; p90/med: how far repeated calls swing")
     print(f"{'network, batch':34} {'ORT ms':>9} {'torch ms':>9} {'ours ms':>9} {'ort/ours':>8} {'torch/ours':>10}"
           f" {'p90/med ORT':>11} {'ours':>6}")
     ratios = []
@@ -462,8 +463,9 @@ def report(times, torch, threads, fused=None, blas_comparable=True, ort=None, sp
     version = torch.__version__ if torch is not None else "absent"
     inference = {line: v for line, v in times.items() if ort and line in ort}
     times = {line: v for line, v in times.items() if line not in inference}
-    print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
-    print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
+    if times:
+        print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
+        print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
     ratios = []
     for line, (ours, theirs, blas) in times.items():
         o = statistics.median(ours)
