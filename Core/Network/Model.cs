@@ -77,8 +77,9 @@ public sealed class Model
         tree.Map(t => context.Backend.Import(t.Storage) is var s && ReferenceEquals(s, t.Storage) ? t : new Tensor(t.Shape, s));
 
     // Inference plans by batch size, built on first use: they hold folded copies of the parameters, so they belong to
-    // this model (a model with other parameters is another object with its own plans).
-    private readonly ConcurrentDictionary<int, Lazy<InferencePlan>> _plans = new();
+    // this model (a model with other parameters is another object with its own plans). Created on the first Predict,
+    // since a training step makes a new model each time and most never predict.
+    private ConcurrentDictionary<int, Lazy<InferencePlan>>? _plans;
 
     /// <summary>
     /// The output for a batch in inference mode (running statistics, no dropout), through a plan compiled on the first
@@ -91,11 +92,17 @@ public sealed class Model
     public Tensor Predict(Tensor x)
     {
         CheckInput(x);
-        return _plans.GetOrAdd(x.Shape[0], n => new Lazy<InferencePlan>(() => new InferencePlan(this, n))).Value.Run(x);
+        return Plan(x.Shape[0]).Run(x);
+    }
+
+    private InferencePlan Plan(int batch)
+    {
+        var plans = LazyInitializer.EnsureInitialized(ref _plans, () => new ConcurrentDictionary<int, Lazy<InferencePlan>>());
+        return plans.GetOrAdd(batch, n => new Lazy<InferencePlan>(() => new InferencePlan(this, n))).Value;
     }
 
     /// <summary>The number of steps of the inference plan for batches of <paramref name="batch"/> (built if needed).</summary>
-    internal int PlanSteps(int batch) => _plans.GetOrAdd(batch, n => new Lazy<InferencePlan>(() => new InferencePlan(this, n))).Value.StepCount;
+    internal int PlanSteps(int batch) => Plan(batch).StepCount;
 
     /// <summary>
     /// The forward pass, in training mode unless <paramref name="training"/> is false, with the pullback that
