@@ -43,7 +43,8 @@ internal static unsafe class PoolWindows
         return table;
     }
 
-    /// <summary>Forward over planes p0..p0+count−1: max with first-index argmax (a NaN wins), or the average.</summary>
+    /// <summary>Forward over planes p0..p0+count−1: max with first-index argmax (a NaN wins; no index is stored when
+    /// <paramref name="argmax"/> is null, as inference asks), or the average.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in PoolGeometry g, Axis[] td, Axis[] th, Axis[] tw, float* x, float* y, int* argmax, int p0, int count)
     {
