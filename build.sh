@@ -103,7 +103,8 @@ case "${1:-}" in
     case ":$PATH:" in *":$HOME/.dotnet/tools:"*) ;; *) echo "add \$HOME/.dotnet/tools to PATH to run 'functional'." >&2 ;; esac
     ;;
   bench)
-    # Functional's Cpu backend against PyTorch on the same shapes and threads, interleaved in one run.
+    # Functional's Cpu backend against PyTorch (and ONNX Runtime for inference) on the same shapes and threads,
+    # interleaved in one run; --inference runs the inference rows alone.
     shift
     build >/dev/null
     dotnet build Benchmarks/Functional.Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || die "the benchmark build failed."
@@ -133,7 +134,7 @@ case "${1:-}" in
   ""|-h|--help)
     cat <<'USAGE'
 usage: ./build.sh test                 build in Release and run every test project
-       ./build.sh bench [--quick] [--threads N]  time the Cpu backend and PyTorch side by side (docs/cpu.md)
+       ./build.sh bench [--quick] [--threads N] [--inference]  time the Cpu backend beside PyTorch and ONNX Runtime (docs/cpu.md)
        ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
        ./build.sh mutants [PATCH...]   apply each mutant in mutants/ to a scratch copy and report which tests catch it
        ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages

@@ -8,7 +8,8 @@ namespace Functional.Benchmarks;
 /// <summary>
 /// The timing side of <c>scripts/bench_torch.py</c>: reads one workload per line on stdin and answers with its median
 /// time in milliseconds, so the script can interleave our runs with PyTorch's in one sitting. Lines:
-/// <c>gemm M K N</c>, <c>conv INDEX fwd|fb</c>, <c>ew OP DIMS</c> (<see cref="ElementwiseWorkload"/>), <c>lenet BATCH</c> (ops), <c>lenet-model BATCH</c> (through the model), <c>resnet18 BATCH</c>, <c>memory WORKLOAD</c> (allocation and GC figures
+/// <c>gemm M K N</c>, <c>conv INDEX fwd|fb</c>, <c>ew OP DIMS</c> (<see cref="ElementwiseWorkload"/>), <c>lenet BATCH</c> (ops), <c>lenet-model BATCH</c> (through the model), <c>resnet18 BATCH</c>, <c>infer ours|layers|ort ONNX_PATH BATCH</c> (<see cref="Inference"/>; answered with the median and
+/// the 90th percentile), <c>memory WORKLOAD</c> (allocation and GC figures
 /// instead of a time), <c>quit</c>. Workloads are built once and kept.
 /// </summary>
 public static class Serve
@@ -29,6 +30,7 @@ public static class Serve
                 if (fresh) cache[key] = Build(backend, key.Split(' ', StringSplitOptions.RemoveEmptyEntries));
                 var run = cache[key];
                 if (memory) Console.WriteLine(Memory(run, Slow(key) ? 3 : 100));
+                else if (key.StartsWith("infer ", StringComparison.Ordinal)) Console.WriteLine(Spread(run, seconds));
                 else Console.WriteLine((Slow(key) ? Median(run, seconds, minRuns: 2, warmUp: fresh) : Median(run, seconds)).ToString("F4", CultureInfo.InvariantCulture));
             }
             catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentException)
@@ -48,6 +50,9 @@ public static class Serve
         "lenet" => LeNet(backend, int.Parse(p[1])),
         "lenet-model" => LeNetModel(backend, int.Parse(p[1])),
         "resnet18" => ResNet18(backend, int.Parse(p[1])),
+        "infer" when p[1] == "ours" => Inference.Ours(p[2], int.Parse(p[3]), backend.Threads),
+        "infer" when p[1] == "layers" => Inference.Layers(p[2], int.Parse(p[3]), backend.Threads),
+        "infer" when p[1] == "ort" => Inference.OnnxRuntime(p[2], int.Parse(p[3]), backend.Threads),
         _ => throw new ArgumentException($"unknown workload '{string.Join(' ', p)}'"),
     };
 
@@ -87,12 +92,22 @@ public static class Serve
         return string.Create(CultureInfo.InvariantCulture, $"{perCall:F2} MiB allocated per call, {GC.CollectionCount(2) - gen2} gen-2 GCs per {calls} calls, peak working set {peak:F0} MiB");
     }
 
+    /// <summary>"median p90" in milliseconds over the runs of <see cref="Median"/>: how far repeated calls swing.</summary>
+    public static string Spread(Action run, double seconds)
+    {
+        var times = new List<double>();
+        Median(run, seconds, minRuns: 5, times: times);
+        var p90 = times[(int)Math.Ceiling(0.9 * times.Count) - 1];
+        return string.Create(CultureInfo.InvariantCulture, $"{times[times.Count / 2]:F4} {p90:F4}");
+    }
+
     /// <summary>Median of at least <paramref name="minRuns"/> timed runs, after one warm-up run unless
-    /// <paramref name="warmUp"/> is false, stopping once about <paramref name="seconds"/> have passed.</summary>
-    public static double Median(Action run, double seconds, int minRuns = 3, bool warmUp = true)
+    /// <paramref name="warmUp"/> is false, stopping once about <paramref name="seconds"/> have passed; the sorted
+    /// times are left in <paramref name="times"/> when given.</summary>
+    public static double Median(Action run, double seconds, int minRuns = 3, bool warmUp = true, List<double>? times = null)
     {
         if (warmUp) run();
-        var times = new List<double>();
+        times ??= [];
         var total = Stopwatch.StartNew();
         while (times.Count < minRuns || (total.Elapsed.TotalSeconds < seconds && times.Count < 200))
         {

@@ -5,6 +5,8 @@ Our side runs in a child process (Benchmarks' `serve` mode) that answers one wor
 time; PyTorch runs here (the ResNet-18 step's peak memory in a fresh interpreter). Each round times every workload on both sides back to back, and the table reports the
 median over rounds, so load from other processes hits both sides alike. The ratio is torch_time / our_time:
 above 1 means Functional is faster. The last line is `conv f+b geomean torch/ours: X.XX` (the nine conv shapes).
+Inference rows (`--inference` runs only them) time the networks of tools/make_bench_onnx.py in ONNX Runtime, PyTorch
+and Functional from one exported file each (made at bench time), and end with `inference geomean ort/ours: X.XX`.
 Without PyTorch the script installs python3-torch when it runs as root with apt, and otherwise prints our side only.
 It needs nothing else from PyTorch's ecosystem (the ResNet-18 is built here from torch.nn, not torchvision).
 The GEMM rows compare against the system BLAS that numpy and torch load (libblas.so.3): the script prints which one
@@ -42,6 +44,10 @@ GEMM = [(256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 576, 1024)
 CONV_GEMM, CONV_GEMM_OF = (64, 576, 131072), 3
 
 
+# Inference: network (a file of tools/make_bench_onnx.py), batch. ONNX Runtime and ours run in the serve process.
+INFERENCE = [("lenet5", 1), ("lenet5", 64), ("lenet5", 256), ("resnet18-cifar", 1), ("resnet18-cifar", 128), ("mobilenet-v1", 16)]
+ONNX_DIR = os.path.join("artifacts", "bench-onnx")
+
 QUICK_RESNET = True  # a quick run with the row measured 2 min 51 s in all (docs/cpu.md)
 
 
@@ -53,6 +59,7 @@ def parse():
     p.add_argument("--seconds", type=float, default=0.4, help="time budget per workload per round and side")
     p.add_argument("--only", metavar="PREFIX", help="time only the workloads whose serve line starts with PREFIX (e.g. resnet18)")
     p.add_argument("--quick", action="store_true", help="one round, shorter budget, skip the largest GEMMs")
+    p.add_argument("--inference", action="store_true", help="only the inference rows (same as --only infer)")
     return p.parse_args()
 
 
@@ -306,8 +313,38 @@ def numpy_im2col_gemm(np, shape):
     return run
 
 
+def inference_models(torch):
+    """The inference networks as ONNX files (exported here when missing) and, with PyTorch, as the same modules."""
+    if torch is None:
+        return None   # the files may still be there from an earlier run: ORT and ours are timed without PyTorch
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+    import make_bench_onnx
+    if not all(os.path.exists(os.path.join(ONNX_DIR, f"{n}.onnx")) for n, _ in INFERENCE):
+        print(f"exporting the inference networks to {ONNX_DIR} (tools/make_bench_onnx.py)", file=sys.stderr, flush=True)
+        make_bench_onnx.export(ONNX_DIR)
+    return make_bench_onnx
+
+
+def infer_line(side, name, batch):
+    return f"infer {side} {os.path.join(ONNX_DIR, name + '.onnx')} {batch}"
+
+
+def torch_inference(torch, builder, work):
+    """PyTorch inference closures keyed like our `infer ours` lines: eval mode, no autograd."""
+    for name, batch in INFERENCE:
+        net, shape = builder.build(name)
+        x = torch.rand(batch, *shape)
+
+        def run(net=net, x=x):
+            with torch.inference_mode():
+                net(x)
+        work[infer_line("ours", name, batch)] = run
+
+
 def main():
     args = parse()
+    if args.inference:
+        args.only = "infer"
     if args.quick:
         args.rounds, args.seconds = 1, min(args.seconds, 0.25)
     # Thread pools read these when the libraries load: every side gets the same number of threads.
@@ -323,6 +360,11 @@ def main():
     lines += ["lenet 64", "lenet-model 64"]
     if QUICK_RESNET or not args.quick:
         lines += [RESNET]
+    builder = inference_models(torch)
+    if not all(os.path.exists(os.path.join(ONNX_DIR, f"{n}.onnx")) for n, _ in INFERENCE):
+        print(f"no ONNX files in {ONNX_DIR} (PyTorch exports them): skipping the inference rows", file=sys.stderr)
+    else:
+        lines += [infer_line("ours", n, b) for n, b in INFERENCE]
     if args.only:
         lines = [line for line in dict.fromkeys(lines + [RESNET]) if line.startswith(args.only)]
     # Each peak working set is a process's high-water mark, so each step is measured first in a process of its own.
@@ -335,13 +377,28 @@ def main():
         if torch is not None:
             resnet_memory["torch"] = torch_resnet_peak(args.threads)
     ours = Ours(args.ours, args.threads, args.seconds)
-    memory = ours.ask("memory lenet 64")
+    memory = ours.ask("memory lenet 64") if "lenet 64" in lines else None
     theirs = torch_workloads(torch) if torch is not None else {}
+    if torch is not None:
+        torch_inference(torch, builder, theirs)
     times = {line: ([], [], []) for line in lines}
+    ort = {line: [] for line in lines if line.startswith("infer ")}   # ONNX Runtime's median, and p90s of both
+    spread = {line: ([], []) for line in ort}
     conv_gemm = "gemm {} {} {}".format(*CONV_GEMM)
     fused = ([], []) if conv_gemm in lines and "numpy im2col gemm" in theirs else None
     for r in range(args.rounds):
         for line in lines:
+            if line in ort:
+                # ONNX Runtime, ours, PyTorch back to back, each answering with its median (and p90: the swing).
+                o_med, o_p90 = map(float, ours.ask(line.replace("infer ours", "infer ort", 1)).split())
+                ort[line].append(o_med)
+                spread[line][1].append(o_p90)
+                med, p90 = map(float, ours.ask(line).split())
+                times[line][0].append(med)
+                spread[line][0].append(p90)
+                if line in theirs:
+                    times[line][1].append(median_ms(theirs[line], args.seconds))
+                continue
             times[line][0].append(ours.time(line))
             if line in theirs:
                 # The ResNet step mirrors our serve mode: two timed steps a round, one warm-up in all.
@@ -354,13 +411,14 @@ def main():
                 fused[1].append(median_ms(theirs["numpy im2col gemm"], args.seconds))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     ours.close()
-    print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
+    if memory:
+        print(f"\nLeNet-5 step, batch 64 (ours): {memory}")
     for side, figure in resnet_memory.items():
         print(f"ResNet-18 (CIFAR) step, batch 128 ({side}): {figure}")
     blas_lines, comparable = blas_report(torch)
     for line in blas_lines:
         print(line)
-    report(times, torch, args.threads, fused, comparable and tuned)
+    report(times, torch, args.threads, fused, comparable and tuned, ort, spread)
 
 
 def label(line):
@@ -372,6 +430,8 @@ def label(line):
     if parts[0] == "ew":
         op, dims = parts[1], parts[2]
         return f"{op} {dims} {'fwd' if op == 'max' else 'f+b'} (dim 1)"
+    if parts[0] == "infer":
+        return f"{os.path.basename(parts[2]).removesuffix('.onnx')} inference, batch {parts[3]}"
     if parts[0] == "resnet18":
         return f"ResNet-18 (CIFAR) train step, batch {parts[1]}"
     if parts[0] == "lenet-model":
@@ -379,10 +439,33 @@ def label(line):
     return f"LeNet-5 train step, batch {parts[1]}"
 
 
-def report(times, torch, threads, fused=None, blas_comparable=True):
+def report_inference(times, torch, ort, spread):
+    """The inference table: ONNX Runtime, PyTorch and ours (median ms), both ratios, and each side's p90/median."""
+    if not ort:
+        return
+    print(f"\nInference (eval mode), {len(next(iter(ort.values())))} interleaved rounds, median ms; ratios > 1: ours faster; p90/med: how far repeated calls swing")
+    print(f"{'network, batch':34} {'ORT ms':>9} {'torch ms':>9} {'ours ms':>9} {'ort/ours':>8} {'torch/ours':>10}"
+          f" {'p90/med ORT':>11} {'ours':>6}")
+    ratios = []
+    for line, o in ort.items():
+        ours = statistics.median(times[line][0])
+        theirs = statistics.median(times[line][1]) if times[line][1] else float("nan")
+        ort_ms = statistics.median(o)
+        ratios.append(ort_ms / ours)
+        ours_p90 = statistics.median(spread[line][0]) / ours
+        ort_p90 = statistics.median(spread[line][1]) / ort_ms
+        print(f"{label(line):34} {ort_ms:9.3f} {theirs:9.3f} {ours:9.3f} {ort_ms / ours:8.2f} {theirs / ours:10.2f}"
+              f" {ort_p90:11.2f} {ours_p90:6.2f}")
+    print(f"inference geomean ort/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
+
+
+def report(times, torch, threads, fused=None, blas_comparable=True, ort=None, spread=None):
     version = torch.__version__ if torch is not None else "absent"
-    print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
-    print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
+    inference = {line: v for line, v in times.items() if ort and line in ort}
+    times = {line: v for line, v in times.items() if line not in inference}
+    if times:
+        print(f"\nFunctional cpu vs PyTorch {version}, {threads} threads, median ms (ratio = torch / ours, >1: ours faster)")
+        print(f"{'workload':46} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}  {'ours GF/s':>9}")
     ratios = []
     for line, (ours, theirs, blas) in times.items():
         o = statistics.median(ours)
@@ -404,6 +487,7 @@ def report(times, torch, threads, fused=None, blas_comparable=True):
     if not blas_comparable:
         print("GEMM rows: NOT COMPARABLE: the other side runs the reference BLAS (run as root to install OpenBLAS,"
               " or 'apt-get install libopenblas0-pthread')")
+    report_inference(inference, torch, ort or {}, spread or {})
     if ratios:
         print(f"conv f+b geomean torch/ours: {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
 

@@ -47,6 +47,12 @@ public partial interface IBackend
     /// <summary>Pooling forward; for <see cref="PoolKind.Max"/> also the flat in-plane argmax of every output.</summary>
     void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax);
 
+    /// <summary>
+    /// Max pooling's output alone, for inference: the same values as <see cref="PoolForward"/> without the argmax
+    /// that only a backward reads. Backends that cannot skip it compute it into a buffer they drop.
+    /// </summary>
+    void MaxPoolInference(in PoolGeometry g, TensorStorage x, TensorStorage y) => PoolForward(g, x, y, AllocateIndices(y.Length));
+
     /// <summary>Pooling backward: max routes dy to its argmax, average spreads dy/n over the window.</summary>
     void PoolBackward(in PoolGeometry g, TensorStorage dy, IndexStorage? argmax, TensorStorage dx);
 

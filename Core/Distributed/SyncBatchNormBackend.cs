@@ -12,7 +12,7 @@ namespace Functional.Distributed;
 /// <remarks>The statistics are reduced on the host, so the wrapped backend must keep its storage there (Cpu or
 /// Reference). Batch norm's running variance uses the local count in its m/(m − 1) correction, so it differs from
 /// a single process's by that factor's ratio; normalisation and gradients do not.</remarks>
-public sealed class SyncBatchNormBackend : IBackend
+public sealed partial class SyncBatchNormBackend : IBackend
 {
     private readonly IBackend inner;
     private readonly ICommunicator communicator;

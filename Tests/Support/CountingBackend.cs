@@ -51,6 +51,8 @@ public sealed partial class CountingBackend(IBackend inner) : IBackend
     /// <inheritdoc />
     public void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax) { Count(); inner.PoolForward(g, x, y, argmax); }
     /// <inheritdoc />
+    public void MaxPoolInference(in PoolGeometry g, TensorStorage x, TensorStorage y) { Count(); inner.MaxPoolInference(g, x, y); }
+    /// <inheritdoc />
     public void PoolBackward(in PoolGeometry g, TensorStorage dy, IndexStorage? argmax, TensorStorage dx) { Count(); inner.PoolBackward(g, dy, argmax, dx); }
     /// <inheritdoc />
     public void Gemm(in GemmGeometry g, TensorStorage a, TensorStorage b, TensorStorage c) { Count(); inner.Gemm(g, a, b, c); }

@@ -7,11 +7,24 @@ namespace Functional.Backends.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc />
-    public unsafe void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax)
+    public void PoolForward(in PoolGeometry g, TensorStorage x, TensorStorage y, IndexStorage? argmax)
+    {
+        SeamChecks.Pool(g, Host(x).Length, Host(y).Length, argmax?.Length, "cpu PoolForward");
+        Pool(g, x, y, argmax is null ? [] : Host(argmax));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The same kernels as <see cref="PoolForward"/>, told by a null argmax pointer not to store indices.</remarks>
+    public void MaxPoolInference(in PoolGeometry g, TensorStorage x, TensorStorage y)
+    {
+        if (g.Kind != PoolKind.Max) throw new ArgumentException($"cpu MaxPoolInference: {g.Kind} pooling is not max pooling.", nameof(g));
+        SeamChecks.Pool(g, Host(x).Length, Host(y).Length, Host(y).Length, "cpu MaxPoolInference");
+        Pool(g, x, y, []);
+    }
+
+    private unsafe void Pool(in PoolGeometry g, TensorStorage x, TensorStorage y, int[] ids)
     {
         var (xs, ys, geo) = (Host(x), Host(y), g);
-        var ids = argmax is null ? [] : Host(argmax);
-        SeamChecks.Pool(g, xs.Length, ys.Length, argmax?.Length, "cpu PoolForward");
         var (td, th, tw) = (PoolWindows.Table(g, 0), PoolWindows.Table(g, 1), PoolWindows.Table(g, 2));
         fixed (float* px = xs, py = ys)
         fixed (int* pa = ids)

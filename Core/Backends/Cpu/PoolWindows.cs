@@ -43,7 +43,8 @@ internal static unsafe class PoolWindows
         return table;
     }
 
-    /// <summary>Forward over planes p0..p0+count−1: max with first-index argmax (a NaN wins), or the average.</summary>
+    /// <summary>Forward over planes p0..p0+count−1: max with first-index argmax (a NaN wins; no index is stored when
+    /// <paramref name="argmax"/> is null, as inference asks), or the average.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in PoolGeometry g, Axis[] td, Axis[] th, Axis[] tw, float* x, float* y, int* argmax, int p0, int count)
     {
@@ -73,7 +74,7 @@ internal static unsafe class PoolWindows
                                     else if (index < 0 || v > best || float.IsNaN(v)) (best, index) = (v, i);
                                 }
                             }
-                        if (max) { y[o] = best; argmax[o] = index; }
+                        if (max) { y[o] = best; if (argmax != null) argmax[o] = index; }
                         else
                         {
                             var divisor = includePad ? d.WithPad * h.WithPad * w.WithPad : d.Inside * h.Inside * w.Inside;
@@ -117,7 +118,8 @@ internal static unsafe class PoolWindows
                         if (v > best || float.IsNaN(v)) (best, index) = (v, top + W + c);
                         v = r1[c + 1];
                         if (v > best || float.IsNaN(v)) (best, index) = (v, top + W + c + 1);
-                        (y[o], argmax[o]) = (best, index);
+                        y[o] = best;
+                        if (argmax != null) argmax[o] = index;
                     }
                 }
         }
