@@ -19,9 +19,9 @@ namespace Functional.GpuCheck;
 /// <param name="ResNetSide">ResNet-18's input side (32 for CIFAR).</param>
 /// <param name="Repeats">Timed runs per workload after one warm-up; the report shows their median.</param>
 /// <param name="GemmSize">The side of the timed square sgemm.</param>
-/// <param name="LeNetBatch">The batch of the timed LeNet-5 step.</param>
+/// <param name="LeNetBatch">The batch of the timed LeNet-5 step (on images of <see cref="LeNetSide"/>).</param>
 /// <param name="ResNetBatch">The batch of the timed ResNet-18 step.</param>
-/// <param name="EpochImages">How many 28×28 images the timed epoch trains on.</param>
+/// <param name="EpochImages">How many 28×28 images the timed epoch trains on (0: no epoch).</param>
 /// <param name="EpochBatch">The epoch's batch size.</param>
 public sealed record Profile(string Name, int AgreementBatch, int Channels, int Side, int StepBatch, int LeNetSide, int ResNetWidth, int ResNetSide,
     int Repeats, int GemmSize, int LeNetBatch, int ResNetBatch, int EpochImages, int EpochBatch)
@@ -33,7 +33,7 @@ public sealed record Profile(string Name, int AgreementBatch, int Channels, int 
     public static Profile Quick { get; } = new("quick", 16, int.MaxValue, int.MaxValue, 16, 28, 64, 32, 3, 4096, 256, 128, 10_000, 256);
 
     /// <summary>Tiny shapes for ILGPU's CPU accelerator (a simulator).</summary>
-    public static Profile Simulator { get; } = new("simulator", 1, 4, 8, 4, 12, 2, 8, 1, 64, 2, 2, 8, 4);
+    public static Profile Simulator { get; } = new("simulator", 1, 4, 8, 4, 12, 2, 8, 1, 64, 2, 2, 0, 4);
 
     /// <summary>The nine conv shapes of <c>./build.sh bench</c>, capped for the agreement checks.</summary>
     public IEnumerable<ConvShape> AgreementConvs => ConvShape.All.Select(s => s.Capped(AgreementBatch, Channels, Side));
