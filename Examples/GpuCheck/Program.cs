@@ -25,11 +25,15 @@ public static class Program
             }
             options = parsed;
             if (options.Data is { } dir)
+            {
                 foreach (var file in new[] { FashionMnist.TrainImages, FashionMnist.TrainLabels })
                     if (!File.Exists(Path.Combine(dir, file)))
                         throw new UsageException($"--data {dir}: {file} is not there (Fashion-MNIST's training IDX files are needed).");
+                // Read once now, so a corrupt file stops the run before its long sections rather than at the end.
+                Idx.ReadDataset(Path.Combine(dir, FashionMnist.TrainImages), Path.Combine(dir, FashionMnist.TrainLabels), 10);
+            }
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or InvalidDataException or IOException)
         {
             Console.Error.WriteLine($"gpu-check: {e.Message}");
             return 2;

@@ -94,12 +94,31 @@ public sealed class Report(TextWriter output, TextWriter progress)
             if (w.IsConv && ratio is { } r) ratios.Add(r);
             var extra = w.Flops is { } f ? $"  GFLOP/s: {f / ours / 1e6:F1} ours" + (theirs is { } t ? $", {f / t / 1e6:F1} torch" : "") : "";
             output.WriteLine($"  {w.Name,-62} {ours,10:F3} {Cell(theirs, "F3"),10} {Cell(ratio, "F2"),7}{extra}");
+            if (w.PeakMiB is { } peak) live = PeakMemory(peak(), live);
             output.Flush();
         }
         if (profile.EpochImages == 0) output.WriteLine("  Fashion-MNIST epoch: not run on the simulator (a 28x28 LeNet-5 step takes minutes there)");
         var convs = profile.TimedConvs.Count();
         if (ratios.Count < convs || ratios.Count == 0) return live is null && peer is not null ? "not measured (the peer failed)" : null;
         return Math.Exp(ratios.Average(Math.Log)).ToString("F2", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The device-memory line after the ResNet-18 step: our allocator's peak against PyTorch's
+    /// max_memory_allocated over the same step (ratio ours / torch: the target is at most 1.5).</summary>
+    private TorchPeer? PeakMemory(double ours, TorchPeer? peer)
+    {
+        double? theirs = null;
+        try
+        {
+            theirs = peer?.Time("peak");
+        }
+        catch (PeerException e)
+        {
+            output.WriteLine($"  peer dropped: {e.Message}");
+            peer = null;
+        }
+        output.WriteLine($"  {"  device memory of that step, peak MiB (ratio ours / torch)",-62} {ours,10:F1} {Cell(theirs, "F1"),10} {Cell(ours / theirs, "F2"),7}");
+        return peer;
     }
 
     private static string Cell(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";

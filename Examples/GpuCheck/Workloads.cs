@@ -15,8 +15,10 @@ namespace Functional.GpuCheck;
 /// </summary>
 /// <param name="Flops">Floating-point operations of one run, when a throughput is worth printing (sgemm).</param>
 /// <param name="WarmUp">Whether an untimed run comes first (kernels compile on their first launch).</param>
+/// <param name="PeakMiB">For the workload whose device memory the report compares: the device's peak MiB since the
+/// workload was built, read after the timed runs (null: not measured).</param>
 public sealed record TimedWorkload(string Name, Action Run, string PeerRequest, int Repeats, bool IsConv = false, double? Flops = null,
-    bool WarmUp = true)
+    bool WarmUp = true, Func<double>? PeakMiB = null)
 {
     /// <summary>The median of <see cref="Repeats"/> runs after the warm-up, in milliseconds.</summary>
     public double MedianMs()
@@ -62,16 +64,21 @@ public static class TimedWorkloads
             return new($"LeNet-5{(l == 28 ? "" : $" (1x{l}x{l})")} train step, batch {p.LeNetBatch}", () => step.Run(),
                 $"lenet {p.LeNetBatch} {p.Repeats}", p.Repeats);
         };
-        // Fashion-MNIST's images are 28×28, whose LeNet-5 steps take minutes each on the simulator: no epoch there.
-        if (p.EpochImages == 0) yield break;
         yield return () =>
         {
             var (w, side) = (p.ResNetWidth, p.ResNetSide);
+            // The peak is measured from here: what the earlier workloads left behind is released first.
+            var memory = (device.Backend as IlgpuBackend)?.Memory;
+            memory?.Collect();
+            memory?.ResetPeak();
             var step = new TrainingStep(device, Networks.ResNet18Cifar(w), Shape.Image(3, side, side), p.ResNetBatch);
             var repeats = Math.Max(1, p.Repeats / 2);
             return new($"{Networks.ResNetName(w, side)} train step, batch {p.ResNetBatch}", () => step.Run(),
-                $"resnet {p.ResNetBatch} {w} {side} {repeats}", repeats);
+                $"resnet {p.ResNetBatch} {w} {side} {repeats}", repeats,
+                PeakMiB: memory is null ? null : () => memory.PeakBytes / (double)(1 << 20));
         };
+        // Fashion-MNIST's images are 28×28, whose LeNet-5 steps take minutes each on the simulator: no epoch there.
+        if (p.EpochImages == 0) yield break;
         yield return () =>
         {
             var dataset = data is null ? Synthetic(p.EpochImages)

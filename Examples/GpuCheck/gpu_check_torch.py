@@ -8,6 +8,7 @@ is `ready <description>`; then each request gets one answer line, a number of mi
   gemm N REPS                                   N×N by N×N float32 product
   lenet BATCH REPS                              LeNet-5 SGD step (ReLU, max pooling) on a fixed random batch
   resnet BATCH WIDTH SIDE REPS                  ResNet-18 (CIFAR) SGD step; WIDTH 64 and SIDE 32 are torchvision's
+  peak                                          MiB of max_memory_allocated since the last resnet request began
   epoch BATCH COUNT DIR|-                       one shuffled LeNet-5 epoch over COUNT Fashion-MNIST images (IDX
                                                 files in DIR, or synthetic bytes), host to device per batch
   quit
@@ -95,6 +96,8 @@ def lenet(batch, reps):
 
 
 def resnet_step(batch, width, side, reps):
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats()
     torch.manual_seed(0)
     images, labels = torch.rand(batch, 3, side, side, device=DEVICE), torch.randint(0, 10, (batch,), device=DEVICE)
     return median_ms(train_step(resnet(width).to(DEVICE).train(), images, labels), reps)
@@ -133,7 +136,11 @@ def epoch(batch, count, folder):
     return (time.perf_counter() - start) * 1000
 
 
-WORK = {"conv": conv, "gemm": gemm, "lenet": lenet, "resnet": resnet_step, "epoch": epoch}
+def peak():
+    return torch.cuda.max_memory_allocated() / 2 ** 20
+
+
+WORK = {"conv": conv, "gemm": gemm, "lenet": lenet, "resnet": resnet_step, "peak": peak, "epoch": epoch}
 
 
 def serve():

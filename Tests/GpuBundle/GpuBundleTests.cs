@@ -67,6 +67,25 @@ public sealed class GpuBundleTests(ITestOutputHelper log)
         Assert.Equal("gpu-check: --accelerator takes cuda, opencl or cpu, not 'tpu'.", error.Trim());
     }
 
+    [Fact]
+    public void The_bundled_program_refuses_a_data_folder_without_the_idx_files_before_any_work()
+    {
+        var root = ConformanceTests.RepoRoot();
+        var program = Path.Combine(root, "Examples", "GpuCheck", "bin", "Release", "net10.0", "linux-x64", "gpu-check.dll");
+        var empty = Directory.CreateTempSubdirectory("gpu-check-data-").FullName;
+        try
+        {
+            var (exit, output, error) = Run(root, "dotnet", program, "--accelerator", "cpu", "--data", empty);
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);
+            Assert.Equal($"gpu-check: --data {empty}: train-images-idx3-ubyte.gz is not there (Fashion-MNIST's training IDX files are needed).", error.Trim());
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
     private static (int Exit, string Out, string Err) Run(string workingDirectory, string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
