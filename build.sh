@@ -123,7 +123,7 @@ case "${1:-}" in
     else
       # Never empty a folder that is not a bundle: DIR may be a user's own.
       if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -f "$dir/gpu-check" ]; then
-        die "$dir exists and does not hold a GPU bundle; give a new or empty folder."
+        echo "build.sh: $dir exists and does not hold a GPU bundle; give a new or empty folder." >&2; exit 2
       fi
       rm -rf "$dir" && mkdir -p "$dir"
       nuget_source   # the publish restores the linux-x64 runtime pack from the configured feed
