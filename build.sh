@@ -110,6 +110,33 @@ case "${1:-}" in
     dotnet build Benchmarks/Functional.Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || die "the benchmark build failed."
     exec /usr/bin/python3 scripts/bench_torch.py --ours "dotnet Benchmarks/bin/Release/net10.0/Functional.Benchmarks.dll" "$@"
     ;;
+  gpu-bundle)
+    # The GPU check as one folder for a machine without .NET: docs/gpu.md, "The GPU check bundle".
+    shift
+    if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
+      echo "usage: ./build.sh gpu-bundle [DIR]   (default DIR: artifacts/gpu-bundle)"
+      echo "  publishes gpu-check self-contained for linux-x64 (one compressed file, untrimmed) with run.sh and the"
+      echo "  PyTorch script into DIR; skipped when DIR already holds the bundle of this build. Run DIR/run.sh --help."
+      exit 0
+    fi
+    if [ $# -gt 1 ]; then echo "build.sh: gpu-bundle takes at most one folder, not: $*" >&2; exit 2; fi
+    dir=${1:-artifacts/gpu-bundle}
+    build >/dev/null
+    if [ -f "$dir/build.stamp" ] && cmp -s "$dir/build.stamp" "$stamp_file" && [ -x "$dir/gpu-check" ]; then
+      :
+    else
+      # Never empty a folder that is not a bundle: DIR may be a user's own.
+      if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -f "$dir/gpu-check" ]; then
+        echo "build.sh: $dir exists and does not hold a GPU bundle; give a new or empty folder." >&2; exit 2
+      fi
+      rm -rf "$dir" && mkdir -p "$dir"
+      nuget_source   # the publish restores the linux-x64 runtime pack from the configured feed
+      dotnet publish Examples/GpuCheck/Functional.GpuCheck.csproj -c Release --self-contained -o "$dir" -nologo -v:q \
+        -clp:ErrorsOnly >/dev/null || die "the gpu-check publish failed."
+      cp "$stamp_file" "$dir/build.stamp"
+    fi
+    echo "$dir: $(du -sb "$dir" | awk '{printf "%.1f", $1 / 1048576}') MiB ($(cd "$dir" && ls | tr '\n' ' ')); run $dir/run.sh --help"
+    ;;
   variants)
     # `variants --fsharp [--data DIR --limit N …]` runs the F# sweep (Examples/FSharpVariants) instead of a study.
     if [[ " $* " == *" --fsharp "* ]]; then
@@ -135,6 +162,7 @@ case "${1:-}" in
     cat <<'USAGE'
 usage: ./build.sh test                 build in Release and run every test project
        ./build.sh bench [--quick] [--threads N] [--inference]  time the Cpu backend beside PyTorch and ONNX Runtime (docs/cpu.md)
+       ./build.sh gpu-bundle [DIR]     the GPU check as one folder for a machine without .NET (docs/gpu.md)
        ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
        ./build.sh mutants [PATCH...]   apply each mutant in mutants/ to a scratch copy and report which tests catch it
        ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages

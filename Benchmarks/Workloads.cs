@@ -20,6 +20,25 @@ public sealed record ConvShape(string Name, int N, int C, int H, int W, int Cout
         new("depthwise 128x64x32x32 k3 g64", 128, 64, 32, 32, 64, 3, 1, 1, 64),
     ];
 
+    /// <summary>
+    /// This layer shrunk for agreement checks on slow devices: the batch and channels capped, and below a side of 32
+    /// the image scaled by side/32 (at most <paramref name="side"/>, at least the kernel), so the ResNet stages keep
+    /// their relative sizes; a depthwise layer stays depthwise. The name gives the dims actually run.
+    /// </summary>
+    public ConvShape Capped(int batch, int channels, int side)
+    {
+        int Side(int s) => side >= 32 ? s : Math.Max(K, Math.Min(side, s * side / 32));
+        var (n, h, w) = (Math.Min(N, batch), Side(H), Side(W));
+        var (c, cout) = (Math.Min(C, channels), Math.Min(Cout, channels));
+        var groups = Groups == 1 ? 1 : c;
+        if (Groups != 1) cout = c;
+        if ((n, c, h, w, cout) == (N, C, H, W, Cout)) return this;
+        var kind = Name[..Name.IndexOf(' ')];
+        var tail = $"k{K}{(Stride > 1 ? $"s{Stride}" : "")}{(groups > 1 ? $" g{groups}" : "")}";
+        var name = groups > 1 ? $"{kind} {n}x{c}x{h}x{w} {tail}" : $"{kind} {n}x{c}x{h}x{w}>{cout} {tail}";
+        return new ConvShape(name, n, c, h, w, cout, K, Stride, Pad, groups);
+    }
+
     /// <summary>The seam geometry of this layer.</summary>
     public ConvGeometry Geometry()
     {
@@ -48,6 +67,9 @@ public sealed class ConvWorkload
 
     /// <summary>The layer's geometry.</summary>
     public ConvGeometry Geometry { get; }
+
+    /// <summary>y, dx, dw and db after <see cref="ForwardBackward"/>: what an agreement check compares across backends.</summary>
+    public IReadOnlyList<(string Name, TensorStorage Value)> Results => [("y", _y), ("dx", _dx), ("dw", _dw), ("db", _db)];
 
     /// <summary>y = x ⋆ w + b.</summary>
     public void Forward() => _backend.ConvForward(Geometry, _x, _w, _b, _y);
