@@ -50,7 +50,7 @@ build() {
   mkdir -p artifacts && echo "$now" >"$stamp_file"
 }
 
-# The library packages (Functional.Core, .Dsl, .FSharp) and the `functional` tool, into artifacts/packages.
+# The library packages (Functional.Core, .Dsl, .FSharp, .Laws) and the `functional` tool, into artifacts/packages.
 # Skipped, like the build, when the packages were made from the build the stamp describes.
 pack() {
   build >/dev/null
@@ -122,7 +122,7 @@ usage: ./build.sh test                 build in Release and run every test proje
        ./build.sh bench [--quick] [--threads N]  time the Cpu backend and PyTorch side by side (docs/cpu.md)
        ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
        ./build.sh mutants              apply each mutant in mutants/ to a scratch copy and report which laws catch it
-       ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages
+       ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp, .Laws and the functional tool, into artifacts/packages
        ./build.sh install              install the functional program as a global dotnet tool from the local package
        ./build.sh <command> [args...]  run the functional command-line program (./build.sh --help for its commands)
 USAGE
