@@ -50,7 +50,7 @@ build() {
   mkdir -p artifacts && echo "$now" >"$stamp_file"
 }
 
-# The library packages (Functional.Core, .Dsl, .FSharp) and the `functional` tool, into artifacts/packages.
+# The library packages (Functional.Core, .Dsl, .FSharp, .Laws) and the `functional` tool, into artifacts/packages.
 # Skipped, like the build, when the packages were made from the build the stamp describes.
 pack() {
   build >/dev/null
@@ -165,7 +165,7 @@ usage: ./build.sh test                 build in Release and run every test proje
        ./build.sh gpu-bundle [DIR]     the GPU check as one folder for a machine without .NET (docs/gpu.md)
        ./build.sh variants --fsharp [--data DIR --limit N --epochs N]  run the F# research sweep
        ./build.sh mutants [PATCH...]   apply each mutant in mutants/ to a scratch copy and report which tests catch it
-       ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp and the functional tool, into artifacts/packages
+       ./build.sh pack                 the packages Functional.Core, .Dsl, .FSharp, .Laws and the functional tool, into artifacts/packages
        ./build.sh onnx verify-zoo      export AlexNet and the VGGs and check them in ONNX Runtime (docs/onnx.md)
        ./build.sh install              install the functional program as a global dotnet tool from the local package
        ./build.sh train --ranks N [args...]  train as N data-parallel ranks under mpirun (docs/distributed.md)

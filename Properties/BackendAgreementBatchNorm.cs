@@ -1,8 +1,9 @@
-using ExecutionContext = Functional.Backends.ExecutionContext;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
+using ExecutionContext = Functional.Backends.ExecutionContext;
 using static Functional.Properties.BackendAgreementKit;
 
 namespace Functional.Properties;
@@ -50,9 +51,9 @@ public class BackendAgreementBatchNorm
         return new Run(Read(m), Read(v), Read(y), Read(dx), Read(dg), Read(db));
     }
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Batch_norm_statistics_forward_and_backward_agree_with_reference() =>
+    public Property Batch_norm_statistics_forward_and_backward_agree_with_reference() =>
         Prop.ForAll(Cases().ToArbitrary(), c =>
         {
             var (g, training, seed) = c;
@@ -69,11 +70,11 @@ public class BackendAgreementBatchNorm
                 && Identical($"forward {where}", r.Y, cpu.Y) && Close($"dx {where}", r.Dx, cpu.Dx, terms)
                 && Close($"dgamma {where}", r.DGamma, cpu.DGamma, terms) && Close($"dbeta {where}", r.DBeta, cpu.DBeta, terms))
                 .Label(where);
-        }).Check(Seeded(200, 103));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Batch_norm_gives_the_same_bits_on_one_and_three_threads() =>
+    public Property Batch_norm_gives_the_same_bits_on_one_and_three_threads() =>
         Prop.ForAll(Cases().ToArbitrary(), c =>
         {
             var (g, training, seed) = c;
@@ -84,7 +85,7 @@ public class BackendAgreementBatchNorm
                 && Identical($"y {where}", runs[0].Y, runs[1].Y) && Identical($"dx {where}", runs[0].Dx, runs[1].Dx)
                 && Identical($"dgamma {where}", runs[0].DGamma, runs[1].DGamma) && Identical($"dbeta {where}", runs[0].DBeta, runs[1].DBeta))
                 .Label(where);
-        }).Check(Seeded(100, 104));
+        });
     private sealed record Fused(float[] Y, float[] Dx, float[] DGamma, float[] DBeta);
 
     // max(0, batch norm) through the fused entries, or (composed) through the batch-norm and ReLU entries in turn.
@@ -114,9 +115,9 @@ public class BackendAgreementBatchNorm
         Identical($"y {where}", a.Y, b.Y) && Identical($"dx {where}", a.Dx, b.Dx)
         && Identical($"dgamma {where}", a.DGamma, b.DGamma) && Identical($"dbeta {where}", a.DBeta, b.DBeta);
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Fused_batch_norm_and_relu_agree_with_reference_and_equal_the_two_entries_bit_for_bit() =>
+    public Property Fused_batch_norm_and_relu_agree_with_reference_and_equal_the_two_entries_bit_for_bit() =>
         Prop.ForAll(Cases().ToArbitrary(), c =>
         {
             var (g, training, seed) = c;
@@ -131,5 +132,5 @@ public class BackendAgreementBatchNorm
                 && Same($"1 vs 3 threads {where}", ExecuteReLU(Threads[0], g, training, false, x, gamma, beta, dy, mean, variance),
                     ExecuteReLU(Threads[1], g, training, false, x, gamma, beta, dy, mean, variance)))
                 .Label(where);
-        }).Check(Seeded(200, 105));
+        });
 }

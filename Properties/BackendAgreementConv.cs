@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
 using static Functional.Properties.BackendAgreementKit;
@@ -161,9 +162,9 @@ public class BackendAgreementConv
     // Outputs start as NaN: conv kernels must write every element, because Conv hands them uncleared buffers.
     private static TensorStorage Garbage(int length) => Store(Enumerable.Repeat(float.NaN, length).ToArray());
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", "BackendAgreement")]
-    public void Conv_forward_agrees_with_reference() =>
+    public Property Conv_forward_agrees_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (x, w, b) = (Values(c.G.InputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1), Values(c.G.OutChannels, c.Seed + 2));
@@ -171,11 +172,11 @@ public class BackendAgreementConv
             Reference.ConvForward(c.G, Store(x), Store(w), Store(b), expected);
             Cpu.ConvForward(c.G, Store(x), Store(w), Store(b), actual);
             return Close($"forward {c.G}", Read(expected), Read(actual), Terms(c.G));
-        }).Check(Seeded(300, 91));
+        });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", "BackendAgreement")]
-    public void Conv_backward_data_agrees_with_reference() =>
+    public Property Conv_backward_data_agrees_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (dy, w) = (Values(c.G.OutputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1));
@@ -183,11 +184,11 @@ public class BackendAgreementConv
             Reference.ConvBackwardData(c.G, Store(dy), Store(w), expected);
             Cpu.ConvBackwardData(c.G, Store(dy), Store(w), actual);
             return Close($"backward-data {c.G}", Read(expected), Read(actual), c.G.OutPerGroup * c.G.Kernel.Product);
-        }).Check(Seeded(300, 92));
+        });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", "BackendAgreement")]
-    public void Conv_backward_filter_and_bias_agree_with_reference() =>
+    public Property Conv_backward_filter_and_bias_agree_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (x, dy) = (Values(c.G.InputLength, c.Seed), Values(c.G.OutputLength, c.Seed + 1));
@@ -197,5 +198,5 @@ public class BackendAgreementConv
             Cpu.ConvBackwardFilter(c.G, Store(x), Store(dy), dwC, dbC);
             var terms = c.G.Batch * c.G.Output.Product;
             return Close($"backward-filter {c.G}", Read(dwR), Read(dwC), terms) && Close($"bias {c.G}", Read(dbR), Read(dbC), terms);
-        }).Check(Seeded(300, 93));
+        });
 }

@@ -1,9 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
-using static Functional.Properties.BackendAgreementKit;
 using static Functional.Properties.BackendAgreementIlgpuKit;
+using static Functional.Properties.BackendAgreementKit;
 
 namespace Functional.Properties;
 
@@ -20,9 +21,9 @@ public class BackendAgreementIlgpu
         from seed in Gen.Choose(0, 1_000_000)
         select (outer, axis, inner, (long)seed);
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Unary_maps_and_their_derivatives_agree_with_reference() =>
+    public Property Unary_maps_and_their_derivatives_agree_with_reference() =>
         Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<UnaryOp>()).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(),
             (c, op, extreme) =>
         {
@@ -39,11 +40,11 @@ public class BackendAgreementIlgpu
             // The CPU accelerator runs the kernels as .NET code with MathF: the Reference formulas, bit for bit.
             return Identical($"{op} forward n={n}", Read(yr), Read(yi))
                 && Identical($"{op} backward n={n}", Read(dr), Read(di));
-        }).Check(Seeded(200, 610));
+        });
 
-    [Fact]
+    [Property(MaxTest = 150)]
     [Trait("Law", "BackendAgreement")]
-    public void Binary_maps_agree_with_reference_elementwise_and_per_axis() =>
+    public Property Binary_maps_agree_with_reference_elementwise_and_per_axis() =>
         Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<BinaryOp>()).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(),
             (c, op, perAxis) =>
             {
@@ -54,11 +55,11 @@ public class BackendAgreementIlgpu
                 Reference.Binary(op, g, Store(a), Store(b), perAxis, yr);
                 Ilgpu.Binary(op, g, Store(a), Store(b), perAxis, yi);
                 return Identical($"{op} {g} perAxis={perAxis}", Read(yr), Read(yi));
-            }).Check(Seeded(150, 611));
+            });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Reductions_agree_with_reference() =>
+    public Property Reductions_agree_with_reference() =>
         Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<ReduceOp>()).ToArbitrary(),
             Gen.Elements((false, false), (false, true), (true, false), (true, true)).ToArbitrary(), (c, op, flags) =>
             {
@@ -72,11 +73,11 @@ public class BackendAgreementIlgpu
                 return op == ReduceOp.Max
                     ? Identical($"{op} {g} keepAxis={keep} ties={ties}", Read(yr), Read(yi))
                     : Close($"{op} {g} keepAxis={keep}", Read(yr), Read(yi), keep ? g.Outer * g.Inner : g.Axis);
-            }).Check(Seeded(200, 612));
+            });
 
-    [Fact]
+    [Property(MaxTest = 150)]
     [Trait("Law", "BackendAgreement")]
-    public void Softmax_and_log_softmax_agree_with_reference_forward_and_backward() =>
+    public Property Softmax_and_log_softmax_agree_with_reference_forward_and_backward() =>
         Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(false, true).ToArbitrary(), Gen.Elements(false, false, true).ToArbitrary(), (c, log, extreme) =>
         {
             var g = new AxisGeometry(c.Outer, c.Axis, c.Inner);
@@ -90,11 +91,11 @@ public class BackendAgreementIlgpu
             Ilgpu.SoftmaxBackward(g, log, yr, Store(dy), di);
             return Close($"softmax log={log} {g}", Read(yr), Read(yi), g.Axis)
                 && Close($"softmax backward log={log} {g}", Read(dr), Read(di), g.Axis);
-        }).Check(Seeded(150, 613));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Strided_copies_agree_with_reference() =>
+    public Property Strided_copies_agree_with_reference() =>
         Prop.ForAll((from count in Gen.Choose(1, 6) from block in Gen.Choose(0, 9) from gap in Gen.Choose(0, 4) from seed in Gen.Choose(0, 1000)
                      select (count, block, gap, seed)).ToArbitrary(), c =>
             {
@@ -109,7 +110,7 @@ public class BackendAgreementIlgpu
                 Ilgpu.Unary(UnaryOp.Identity, 0f, Store(start), di);
                 Ilgpu.Copy(g, Store(src), di);
                 return Identical($"copy {g}", Read(dr), Read(di));
-            }).Check(Seeded(100, 614));
+            });
 
     private static Gen<(AxisGeometry G, bool Training, long Seed)> BatchNorms() =>
         from outer in Gen.Choose(1, 4)
@@ -120,9 +121,9 @@ public class BackendAgreementIlgpu
         where outer * inner >= 2
         select (new AxisGeometry(outer, axis, inner), training, (long)seed);
 
-    [Fact]
+    [Property(MaxTest = 150)]
     [Trait("Law", "BackendAgreement")]
-    public void Batch_norm_and_its_fused_relu_agree_with_reference() =>
+    public Property Batch_norm_and_its_fused_relu_agree_with_reference() =>
         Prop.ForAll(BatchNorms().ToArbitrary(), c =>
         {
             var (g, training, seed) = c;
@@ -139,7 +140,7 @@ public class BackendAgreementIlgpu
                     ok &= k == 2 ? Identical($"y relu={relu} {where}", r[k], d[k]) : Close($"output {k} relu={relu} {where}", r[k], d[k], terms);
             }
             return ok.Label(where);
-        }).Check(Seeded(150, 615));
+        });
 
     // Statistics from x, then forward and backward from them: mean, variance, y, dx, dγ, dβ.
     private static float[][] BatchNorm(IBackend b, AxisGeometry g, bool training, bool relu, float[] x, float[] gamma, float[] beta, float[] dy)

@@ -1,9 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
-using static Functional.Properties.BackendAgreementKit;
 using static Functional.Properties.BackendAgreementIlgpuKit;
+using static Functional.Properties.BackendAgreementKit;
 
 namespace Functional.Properties;
 
@@ -18,9 +19,9 @@ public class BackendAgreementIlgpuConv
 
     private static TensorStorage Garbage(int length) => Store(Enumerable.Repeat(float.NaN, length).ToArray());
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Conv_forward_agrees_with_reference() =>
+    public Property Conv_forward_agrees_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (x, w, b) = (Values(c.G.InputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1), Values(c.G.OutChannels, c.Seed + 2));
@@ -28,11 +29,11 @@ public class BackendAgreementIlgpuConv
             Reference.ConvForward(c.G, Store(x), Store(w), Store(b), expected);
             Ilgpu.ConvForward(c.G, Store(x), Store(w), Store(b), actual);
             return Close($"forward {c.G}", Read(expected), Read(actual), c.G.InPerGroup * c.G.Kernel.Product);
-        }).Check(Seeded(100, 691));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Conv_backward_data_agrees_with_reference() =>
+    public Property Conv_backward_data_agrees_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (dy, w) = (Values(c.G.OutputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1));
@@ -40,11 +41,11 @@ public class BackendAgreementIlgpuConv
             Reference.ConvBackwardData(c.G, Store(dy), Store(w), expected);
             Ilgpu.ConvBackwardData(c.G, Store(dy), Store(w), actual);
             return Close($"backward-data {c.G}", Read(expected), Read(actual), c.G.OutPerGroup * c.G.Kernel.Product);
-        }).Check(Seeded(100, 692));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Conv_backward_filter_and_bias_agree_with_reference() =>
+    public Property Conv_backward_filter_and_bias_agree_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (x, dy) = (Values(c.G.InputLength, c.Seed), Values(c.G.OutputLength, c.Seed + 1));
@@ -54,5 +55,5 @@ public class BackendAgreementIlgpuConv
             Ilgpu.ConvBackwardFilter(c.G, Store(x), Store(dy), dwI, dbI);
             var terms = c.G.Batch * c.G.Output.Product;
             return Close($"backward-filter {c.G}", Read(dwR), Read(dwI), terms) && Close($"bias {c.G}", Read(dbR), Read(dbI), terms);
-        }).Check(Seeded(100, 693));
+        });
 }

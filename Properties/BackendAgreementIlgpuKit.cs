@@ -1,6 +1,6 @@
-using ExecutionContext = Functional.Backends.ExecutionContext;
 using Functional.Backends;
 using Functional.Backends.Ilgpu;
+using ExecutionContext = Functional.Backends.ExecutionContext;
 
 namespace Functional.Properties;
 

@@ -1,9 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
-using static Functional.Properties.BackendAgreementKit;
 using static Functional.Properties.BackendAgreementIlgpuKit;
+using static Functional.Properties.BackendAgreementKit;
 
 namespace Functional.Properties;
 
@@ -13,9 +14,9 @@ namespace Functional.Properties;
 /// </summary>
 public class BackendAgreementIlgpuPoolGemm
 {
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Pooling_agrees_with_reference_forward_and_through_the_device_argmax_backward() =>
+    public Property Pooling_agrees_with_reference_forward_and_through_the_device_argmax_backward() =>
         Prop.ForAll(BackendAgreementOps.Pools().ToArbitrary(), c =>
         {
             var g = c.G;
@@ -31,7 +32,7 @@ public class BackendAgreementIlgpuPoolGemm
             Ilgpu.PoolBackward(g, Store(dy), max ? ai : null, di);
             // The backward reads the argmax the device wrote: a wrong index shows as a gradient in the wrong place.
             return Identical($"pool {g}", Read(yr), Read(yi)) && Identical($"pool backward {g}", Read(dr), Read(di));
-        }).Check(Seeded(100, 694));
+        });
 
     private static Gen<(GemmGeometry G, long Seed)> Gemms() =>
         from m in Gen.Choose(1, 24)
@@ -48,9 +49,9 @@ public class BackendAgreementIlgpuPoolGemm
         select (new GemmGeometry(m, n, k, ta, tb, alpha, beta, batch, m * k + offset, shareB ? 0 : k * n, m * n + offset, offset, 0, offset),
             (long)seed);
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Gemm_agrees_with_reference() =>
+    public Property Gemm_agrees_with_reference() =>
         Prop.ForAll(Gemms().ToArbitrary(), c =>
         {
             var g = c.G;
@@ -61,11 +62,11 @@ public class BackendAgreementIlgpuPoolGemm
             Reference.Gemm(g, Store(a), Store(b), cr);
             Ilgpu.Gemm(g, Store(a), Store(b), ci);
             return Close($"gemm {g}", Read(cr), Read(ci), g.K + 2);
-        }).Check(Seeded(100, 695));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Padding_modes_agree_with_reference_forward_and_adjoint() =>
+    public Property Padding_modes_agree_with_reference_forward_and_adjoint() =>
         Prop.ForAll(Gen.Choose(1, 9).ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), Gen.Elements(Enum.GetValues<PaddingMode>()).ToArbitrary(),
             (size, pad, mode) =>
             {
@@ -80,5 +81,5 @@ public class BackendAgreementIlgpuPoolGemm
                 Reference.PadBackward(g, mode, Store(dy), dr);
                 Ilgpu.PadBackward(g, mode, Store(dy), di);
                 return Close($"pad {mode} {g}", Read(yr), Read(yi), 1) && Close($"pad backward {mode}", Read(dr), Read(di), 9);
-            }).Check(Seeded(100, 696));
+            });
 }

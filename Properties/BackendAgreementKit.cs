@@ -1,10 +1,8 @@
-using ExecutionContext = Functional.Backends.ExecutionContext;
-using FsCheck;
 using Functional.Backends;
 using Functional.Backends.Cpu;
 using Functional.Backends.Reference;
-using Functional.Properties.Support;
 using Functional.Random;
+using ExecutionContext = Functional.Backends.ExecutionContext;
 
 namespace Functional.Properties;
 
@@ -15,9 +13,6 @@ internal static class BackendAgreementKit
 
     /// <summary>Two threads, so the parallel paths run (the machine's core count does not matter to the results).</summary>
     public static readonly IBackend Cpu = ExecutionContext.Cpu(2).Backend;
-
-    /// <summary>The run's seed (<c>FUNCTIONAL_SEED</c> or the default) mixed with this law's salt, as every other law.</summary>
-    public static Config Seeded(int tests, ulong salt) => Seeds.Config(tests, 300 + salt);
 
     /// <summary>Values uniform in [−1, 1) from a seed.</summary>
     public static float[] Values(int n, long seed)
@@ -64,11 +59,11 @@ internal static class BackendAgreementKit
 
     /// <summary>
     /// True when every element agrees to float32 accuracy for sums of up to <paramref name="terms"/> products of
-    /// values in [−1, 1] (NaN only against NaN, an infinity only against itself); otherwise prints the first disagreement, so a failing case says where and by how much.
+    /// values in [−1, 1] (NaN only against NaN, an infinity only against itself); otherwise throws a <see cref="LawViolation"/> naming the first disagreement, so a failing case says where and by how much.
     /// </summary>
     public static bool Close(string what, float[] expected, float[] actual, int terms)
     {
-        if (expected.Length != actual.Length) { Console.WriteLine($"{what}: lengths {expected.Length} vs {actual.Length}"); return false; }
+        if (expected.Length != actual.Length) throw new LawViolation($"{what}: lengths {expected.Length} vs {actual.Length}");
         var tolerance = 2e-6f * Math.Max(terms, 1) + 1e-6f;
         for (var i = 0; i < expected.Length; i++)
         {
@@ -76,30 +71,24 @@ internal static class BackendAgreementKit
             // An infinity must be met by the same infinity (∞ − ∞ is NaN, which no comparison would reject).
             if (float.IsNaN(expected[i]) != float.IsNaN(actual[i]) || diff > tolerance * (1 + Math.Abs(expected[i]))
                 || (float.IsInfinity(expected[i]) && expected[i] != actual[i]))
-            {
-                Console.WriteLine($"{what}: element {i} reference {expected[i]} cpu {actual[i]} (tolerance {tolerance})");
-                return false;
-            }
+                throw new LawViolation($"{what}: element {i} reference {expected[i]} cpu {actual[i]} (tolerance {tolerance})");
         }
         return true;
     }
 
     /// <summary>
     /// Agreement within <paramref name="ulps"/> representable floats (±0 equal), NaN only against NaN and each
-    /// infinity only against itself, printing the first disagreement.
+    /// infinity only against itself; throws a <see cref="LawViolation"/> naming the first disagreement.
     /// </summary>
     public static bool WithinUlps(string what, float[] expected, float[] actual, int ulps)
     {
-        if (expected.Length != actual.Length) { Console.WriteLine($"{what}: lengths {expected.Length} vs {actual.Length}"); return false; }
+        if (expected.Length != actual.Length) throw new LawViolation($"{what}: lengths {expected.Length} vs {actual.Length}");
         for (var i = 0; i < expected.Length; i++)
         {
             var (e, a) = (expected[i], actual[i]);
             var ok = float.IsNaN(e) ? float.IsNaN(a) : !float.IsNaN(a) && Math.Abs(Ordered(e) - Ordered(a)) <= ulps;
             if (!ok)
-            {
-                Console.WriteLine($"{what}: element {i} reference {e:R} cpu {a:R} (tolerance {ulps} ulp)");
-                return false;
-            }
+                throw new LawViolation($"{what}: element {i} reference {e:R} cpu {a:R} (tolerance {ulps} ulp)");
         }
         return true;
     }
@@ -111,15 +100,12 @@ internal static class BackendAgreementKit
         return bits < 0 ? int.MinValue - (long)bits : bits;
     }
 
-    /// <summary>Bit-for-bit equality (NaNs equal to NaNs), printing the first difference.</summary>
+    /// <summary>Bit-for-bit equality (NaNs equal to NaNs); throws a <see cref="LawViolation"/> naming the first difference.</summary>
     public static bool Identical(string what, float[] a, float[] b)
     {
         for (var i = 0; i < a.Length; i++)
             if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]))
-            {
-                Console.WriteLine($"{what}: element {i} differs: {a[i]} vs {b[i]}");
-                return false;
-            }
-        return a.Length == b.Length;
+                throw new LawViolation($"{what}: element {i} differs: {a[i]} vs {b[i]}");
+        return a.Length == b.Length ? true : throw new LawViolation($"{what}: lengths {a.Length} vs {b.Length}");
     }
 }

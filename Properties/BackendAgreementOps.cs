@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
 using static Functional.Properties.BackendAgreementKit;
@@ -25,9 +26,9 @@ public class BackendAgreementOps
         select (new GemmGeometry(m, n, k, ta, tb, alpha, beta, batch, m * k + offset, shareB ? 0 : k * n, m * n + offset, offset, 0, offset),
             (long)seed);
 
-    [Fact]
+    [Property(MaxTest = 150)]
     [Trait("Law", "BackendAgreement")]
-    public void Gemm_agrees_with_reference() =>
+    public Property Gemm_agrees_with_reference() =>
         Prop.ForAll(Gemms().ToArbitrary(), c =>
         {
             var g = c.G;
@@ -38,7 +39,7 @@ public class BackendAgreementOps
             Reference.Gemm(g, Store(a), Store(b), cr);
             Cpu.Gemm(g, Store(a), Store(b), cc);
             return Close($"gemm {g}", Read(cr), Read(cc), g.K + 2);
-        }).Check(Seeded(150, 94));
+        });
 
     private static Gen<(int Outer, int Axis, int Inner, long Seed)> Axes() =>
         from outer in Gen.Choose(1, 9)
@@ -51,9 +52,9 @@ public class BackendAgreementOps
     private static Gen<(int Outer, int Axis, int Inner, long Seed)> LongAxes() =>
         Gen.OneOf(Axes(), from n in Gen.Choose(1, 500) from seed in Gen.Choose(0, 1_000_000) select (1, n, 1, (long)seed));
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", "BackendAgreement")]
-    public void Unary_maps_and_their_derivatives_agree_with_reference() =>
+    public Property Unary_maps_and_their_derivatives_agree_with_reference() =>
         Prop.ForAll(LongAxes().ToArbitrary(), Gen.Elements(Enum.GetValues<UnaryOp>()).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(),
             (c, op, extreme) =>
         {
@@ -74,11 +75,11 @@ public class BackendAgreementOps
                 ? WithinUlps($"{op} forward n={n}", Read(yr), Read(yc), 4)
                 : Identical($"{op} forward n={n}", Read(yr), Read(yc));
             return forward && Identical($"{op} backward n={n}", Read(dr), Read(dc));
-        }).Check(Seeded(300, 95));
+        });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Binary_maps_agree_with_reference_elementwise_and_per_axis() =>
+    public Property Binary_maps_agree_with_reference_elementwise_and_per_axis() =>
         Prop.ForAll(Axes().ToArbitrary(), Gen.Elements(Enum.GetValues<BinaryOp>()).ToArbitrary(), Gen.Elements(false, true).ToArbitrary(),
             (c, op, perAxis) =>
             {
@@ -89,7 +90,7 @@ public class BackendAgreementOps
                 Reference.Binary(op, g, Store(a), Store(b), perAxis, yr);
                 Cpu.Binary(op, g, Store(a), Store(b), perAxis, yc);
                 return Identical($"{op} {g} perAxis={perAxis}", Read(yr), Read(yc));
-            }).Check(Seeded(200, 96));
+            });
 
     // Long contiguous rows (vectors and a tail) and strided axes wider than the 256-position column blocks.
     private static Gen<(int Outer, int Axis, int Inner, long Seed)> WideAxes() =>
@@ -98,9 +99,9 @@ public class BackendAgreementOps
             from outer in Gen.Choose(1, 3) from axis in Gen.Choose(1, 64) from inner in Gen.Choose(2, 600) from seed in Gen.Choose(0, 1_000_000)
             select (outer, axis, inner, (long)seed));
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", "BackendAgreement")]
-    public void Reductions_agree_with_reference() =>
+    public Property Reductions_agree_with_reference() =>
         Prop.ForAll(WideAxes().ToArbitrary(), Gen.Elements(Enum.GetValues<ReduceOp>()).ToArbitrary(),
             Gen.Elements((false, false), (false, true), (true, false), (true, true)).ToArbitrary(), (c, op, flags) =>
             {
@@ -115,11 +116,11 @@ public class BackendAgreementOps
                 return op == ReduceOp.Max
                     ? Identical($"{op} {g} keepAxis={keep} ties={ties}", Read(yr), Read(yc))
                     : Close($"{op} {g} keepAxis={keep}", Read(yr), Read(yc), keep ? g.Outer * g.Inner : g.Axis);
-            }).Check(Seeded(300, 97));
+            });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Softmax_and_log_softmax_agree_with_reference_forward_and_backward() =>
+    public Property Softmax_and_log_softmax_agree_with_reference_forward_and_backward() =>
         Prop.ForAll(WideAxes().ToArbitrary(), Gen.Elements(false, true).ToArbitrary(), Gen.Elements(false, false, true).ToArbitrary(), (c, log, extreme) =>
         {
             var g = new AxisGeometry(c.Outer, c.Axis, c.Inner);
@@ -140,7 +141,7 @@ public class BackendAgreementOps
             return Close($"softmax log={log} {g}", Read(yr), Read(yc), g.Axis)
                 && Close($"softmax backward log={log} {g}", Read(dr), Read(dc), g.Axis)
                 && Identical($"softmax in place log={log} {g}", Read(yc), Read(xi)) && Identical($"softmax backward in place log={log} {g}", Read(dc), Read(dyi));
-        }).Check(Seeded(200, 98));
+        });
 
     // Max, average and adaptive pooling with stride, padding, dilation and ceil mode, over 2-d and 3-d planes.
     internal static Gen<(PoolGeometry G, long Seed)> Pools() =>
@@ -171,9 +172,9 @@ public class BackendAgreementOps
         ShapeRules.PoolOutputSize(i, k, s, p, d, ceil) >= 1 && Enumerable.Range(0, ShapeRules.PoolOutputSize(i, k, s, p, d, ceil))
             .All(o => Enumerable.Range(0, k).Any(j => o * s - p + j * d >= 0 && o * s - p + j * d < i));
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", "BackendAgreement")]
-    public void Pooling_agrees_with_reference_forward_argmax_and_backward() =>
+    public Property Pooling_agrees_with_reference_forward_argmax_and_backward() =>
         Prop.ForAll(Pools().ToArbitrary(), c =>
         {
             var g = c.G;
@@ -190,11 +191,11 @@ public class BackendAgreementOps
             // Same taps, order and divisor as the Reference loops: equal bits, not just float32 agreement.
             return Identical($"pool {g}", Read(yr), Read(yc)) && Identical($"pool backward {g}", Read(dr), Read(dc))
                 && (!max || ((HostIndexStorage)ar).Data.SequenceEqual(((HostIndexStorage)ac).Data));
-        }).Check(Seeded(200, 99));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Padding_modes_agree_with_reference_forward_and_adjoint() =>
+    public Property Padding_modes_agree_with_reference_forward_and_adjoint() =>
         Prop.ForAll(Gen.Choose(1, 9).ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), Gen.Elements(Enum.GetValues<PaddingMode>()).ToArbitrary(),
             (size, pad, mode) =>
             {
@@ -209,5 +210,5 @@ public class BackendAgreementOps
                 Reference.PadBackward(g, mode, Store(dy), dr);
                 Cpu.PadBackward(g, mode, Store(dy), dc);
                 return Close($"pad {mode} {g}", Read(yr), Read(yc), 1) && Close($"pad backward {mode}", Read(dr), Read(dc), 9);
-            }).Check(Seeded(100, 100));
+            });
 }

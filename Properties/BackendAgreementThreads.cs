@@ -1,8 +1,9 @@
-using ExecutionContext = Functional.Backends.ExecutionContext;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
+using ExecutionContext = Functional.Backends.ExecutionContext;
 using static Functional.Properties.BackendAgreementKit;
 
 namespace Functional.Properties;
@@ -45,9 +46,9 @@ public class BackendAgreementThreads
     private static bool AllIdentical(string what, float[][] results) =>
         results.Skip(1).All(r => Identical(what, results[0], r));
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", "ThreadIndependence")]
-    public void Convolutions_give_identical_bits_for_1_2_and_3_threads() =>
+    public Property Convolutions_give_identical_bits_for_1_2_and_3_threads() =>
         Prop.ForAll(Gen.OneOf(Large().Where(c => c.G.InChannels > 0 && c.G.OutChannels > 0), Direct()).ToArbitrary(), c =>
         {
             var g = c.G;
@@ -62,17 +63,17 @@ public class BackendAgreementThreads
                 return [.. Read(dw), .. Read(db)];
             });
             return AllIdentical($"forward {g}", forward) && AllIdentical($"backward-data {g}", data) && AllIdentical($"backward-filter {g}", filter);
-        }).Check(Seeded(40, 101));
+        });
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", "ThreadIndependence")]
-    public void Gemm_gives_identical_bits_for_1_2_and_3_threads() =>
+    public Property Gemm_gives_identical_bits_for_1_2_and_3_threads() =>
         Prop.ForAll(Gen.Choose(1, 200).ToArbitrary(), Gen.Choose(1, 300).ToArbitrary(), Gen.Choose(1, 700).ToArbitrary(), (m, n, k) =>
         {
             var g = new GemmGeometry(m, n, k, TransB: (m + n) % 2 == 0);
             var (a, b) = (Store(Values(m * k, m)), Store(Values(k * n, n)));
             return AllIdentical($"gemm {g}", Each(be => { var c = be.Allocate(m * n); be.Gemm(g, a, b, c); return Read(c); }));
-        }).Check(Seeded(40, 102));
+        });
 
     // Element-wise maps cut at 32K elements, softmax and reductions at about 64K per chunk (or per 256 columns):
     // these sizes give several chunks, a ragged last one, and strided axes with partial column blocks.
@@ -84,9 +85,9 @@ public class BackendAgreementThreads
         where (long)outer * axis * inner <= 400_000
         select (outer, axis, inner, (long)seed);
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", "ThreadIndependence")]
-    public void Elementwise_softmax_and_reductions_give_identical_bits_for_1_2_and_3_threads() =>
+    public Property Elementwise_softmax_and_reductions_give_identical_bits_for_1_2_and_3_threads() =>
         Prop.ForAll(Spread().ToArbitrary(), Gen.Elements(UnaryOp.Exp, UnaryOp.Log, UnaryOp.Sigmoid, UnaryOp.Tanh, UnaryOp.ReLU).ToArbitrary(),
             Gen.Elements(false, true).ToArbitrary(), (c, op, log) =>
             {
@@ -114,5 +115,5 @@ public class BackendAgreementThreads
                     return [.. Read(y), .. Read(k)];
                 });
                 return AllIdentical($"{op} {g}", unary) && AllIdentical($"softmax log={log} {g}", softmax) && AllIdentical($"max {g}", max);
-            }).Check(Seeded(40, 110));
+            });
 }

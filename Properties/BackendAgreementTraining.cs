@@ -1,9 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
-using static Functional.Properties.BackendAgreementKit;
 using static Functional.Properties.BackendAgreementIlgpuKit;
+using static Functional.Properties.BackendAgreementKit;
 
 namespace Functional.Properties;
 
@@ -22,9 +23,9 @@ public class BackendAgreementTraining
         from poison in Gen.Elements(false, false, false, true)
         select (n, (long)seed, poison);
 
-    [Fact]
+    [Property(MaxTest = 120)]
     [Trait("Law", "BackendAgreement")]
-    public void Sgd_updates_agree_with_reference_bit_for_bit() =>
+    public Property Sgd_updates_agree_with_reference_bit_for_bit() =>
         Prop.ForAll(Sizes().ToArbitrary(), (from momentum in Gen.Elements(0.0, 0.9) from dampening in Gen.Elements(0.0, 0.1)
                 from decay in Gen.Elements(0.0, 1e-2) from first in Gen.Elements(false, true) select (momentum, dampening, decay, first)).ToArbitrary(),
             (c, h) =>
@@ -42,11 +43,11 @@ public class BackendAgreementTraining
                 var r = Run(Reference);
                 return UnderTest.All(b => Run(b) is var o && o.Length == r.Length
                     && o.Select((v, k) => Identical($"sgd {b.Name} {s} first={first} output {k}", r[k], v)).All(ok => ok));
-            }).Check(Seeded(120, 620));
+            });
 
-    [Fact]
+    [Property(MaxTest = 120)]
     [Trait("Law", "BackendAgreement")]
-    public void Adam_and_adamw_updates_agree_with_reference_bit_for_bit() =>
+    public Property Adam_and_adamw_updates_agree_with_reference_bit_for_bit() =>
         Prop.ForAll(Sizes().ToArbitrary(), (from t in Gen.Choose(1, 1000) from decay in Gen.Elements(0.0, 1e-2) from decoupled in Gen.Elements(false, true)
                 select (t, decay, decoupled)).ToArbitrary(),
             (c, h) =>
@@ -63,11 +64,11 @@ public class BackendAgreementTraining
                 }
                 var r = Run(Reference);
                 return UnderTest.All(b => Run(b).Select((o, k) => Identical($"adam {b.Name} {s} output {k}", r[k], o)).All(ok => ok));
-            }).Check(Seeded(120, 621));
+            });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Squares_flags_and_the_clipping_factor_agree_with_reference() =>
+    public Property Squares_flags_and_the_clipping_factor_agree_with_reference() =>
         Prop.ForAll(Gen.ListOf(Sizes()).Select(l => l.Take(5).ToArray()).ToArbitrary(), Gen.Elements(0.01, 1.0, 100.0).ToArbitrary(), (cases, maxNorm) =>
         {
             // Each tensor scaled by up to 10, and now and then poisoned with a NaN or an infinity at a drawn place.
@@ -88,11 +89,11 @@ public class BackendAgreementTraining
             var longest = tensors.Select(t => t.Length).DefaultIfEmpty(1).Max();
             return UnderTest.All(b => Run(b) is var o
                 && Close($"squares and flags {b.Name}", r.Stats, o.Stats, longest) && Close($"clip scale {b.Name}", r.Scale, o.Scale, longest));
-        }).Check(Seeded(100, 622));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Argmax_hits_agree_with_reference_on_ties_and_nans() =>
+    public Property Argmax_hits_agree_with_reference_on_ties_and_nans() =>
         Prop.ForAll(Gen.Choose(1, 12).ToArbitrary(), Gen.Choose(1, 12).ToArbitrary(), Gen.Choose(0, 1_000_000).ToArbitrary(), (rows, classes, seed) =>
         {
             // Scores from a few values, so rows tie and hold NaNs; labels drawn over the classes.
@@ -106,11 +107,11 @@ public class BackendAgreementTraining
             }
             var r = Run(Reference);
             return UnderTest.All(b => Identical($"argmax hits {b.Name} {rows}×{classes}", r, Run(b)));
-        }).Check(Seeded(100, 624));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "BackendAgreement")]
-    public void Imported_storage_holds_the_same_values_and_crosses_once() =>
+    public Property Imported_storage_holds_the_same_values_and_crosses_once() =>
         Prop.ForAll(Sizes().ToArbitrary(), c =>
         {
             var host = Store(Values(c.N, c.Seed));
@@ -121,5 +122,5 @@ public class BackendAgreementTraining
             var back = Cpu.Import(device);
             return ReferenceEquals(device, again) && uploads == 1 && Identical("import", Read(host), Read(back))
                 && ReferenceEquals(Cpu.Import(host), host) && ReferenceEquals(Ilgpu.Import(device), device);
-        }).Check(Seeded(100, 623));
+        });
 }

@@ -1,7 +1,9 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Backends.Reference;
 using Functional.Ops;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Xunit;
 
@@ -17,10 +19,10 @@ public class DualityLaws
     private const string Law = "Duality";
 
     // 300 cases: each runs a conv backward and one or two forward convs on tensors of at most a few hundred elements.
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Weight_gradient_is_the_correlation_of_the_input_with_the_stride_dilated_upstream_gradient() =>
-        Seeds.Check(Law, 401, 300, ConvGen.Arb(ConvGen.ZeroPadded), c =>
+    public Property Weight_gradient_is_the_correlation_of_the_input_with_the_stride_dilated_upstream_gradient() =>
+        Prop.ForAll(ConvGen.Arb(ConvGen.ZeroPadded), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             var dy = Sample.IntTensor(c.ExpectedOutput, c.Seed + 3);
@@ -29,10 +31,10 @@ public class DualityLaws
             if (b is not null) Expect.Close("db (Σ dY per channel)", grads.Bias!, SumPerChannel(dy));
         });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Input_gradient_is_the_full_true_convolution_of_the_upstream_gradient_with_the_kernel() =>
-        Seeds.Check(Law, 402, 300, ConvGen.Arb(ConvGen.ZeroPadded), c =>
+    public Property Input_gradient_is_the_full_true_convolution_of_the_upstream_gradient_with_the_kernel() =>
+        Prop.ForAll(ConvGen.Arb(ConvGen.ZeroPadded), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             var dy = Sample.IntTensor(c.ExpectedOutput, c.Seed + 3);
@@ -40,14 +42,13 @@ public class DualityLaws
             Expect.Close("dX", dx, InputGradientAsTrueConvolution(c, w, dy));
         });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void True_convolution_with_w_is_cross_correlation_with_the_flipped_kernel() =>
-        Seeds.Check(Law, 403, 300, ConvGen.Arb(ConvGen.Any), c =>
-        {
-            var (x, w, b) = Tensors.Of(c);
-            Expect.Close("x ∗ w vs x ⋆ flip(w)", TrueConvolution.Forward(Sample.Float, c.Spec, x, w, b), Conv.Forward(Sample.Float, c.Spec, x, Grid.Flip(w), b));
-        });
+    public void True_convolution_with_w_is_cross_correlation_with_the_flipped_kernel(ConvCase c)
+    {
+        var (x, w, b) = Tensors.Of(c);
+        Expect.Close("x ∗ w vs x ⋆ flip(w)", TrueConvolution.Forward(Sample.Float, c.Spec, x, w, b), Conv.Forward(Sample.Float, c.Spec, x, Grid.Flip(w), b));
+    }
 
     /// <summary>
     /// dW[γ·G_out + j, ci, k] = Σ_{n,o} x[n, γ·G_in + ci, o·s − p + k·d] · dy[n, γ·G_out + j, o], written as a forward

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Ops;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Xunit;
 
@@ -18,10 +18,10 @@ public class EquivalenceLaws
     private const string Law = "Equivalence";
 
     // 200 cases per law: each builds its second construction by hand in index loops.
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void One_by_one_conv_is_a_dense_layer_applied_at_every_pixel() =>
-        Seeds.Check(Law, 1001, 200, ConvGen.Any.Select(PointwiseOf).ToArbitrary(), c =>
+    public Property One_by_one_conv_is_a_dense_layer_applied_at_every_pixel() =>
+        Prop.ForAll(ConvGen.Any.Select(PointwiseOf).ToArbitrary(), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             var pixels = c.Input.Aggregate(1, (a, n) => a * n);
@@ -32,10 +32,10 @@ public class EquivalenceLaws
             Expect.Close("1×1 conv vs dense per pixel", Conv.Forward(Sample.Float, c.Spec, x, w, b), back);
         });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void Conv_is_a_dense_layer_whose_matrix_is_the_unrolled_kernel() =>
-        Seeds.Check(Law, 1002, 200, ConvGen.Arb(ConvGen.ZeroPadded), c =>
+    public Property Conv_is_a_dense_layer_whose_matrix_is_the_unrolled_kernel() =>
+        Prop.ForAll(ConvGen.Arb(ConvGen.ZeroPadded), c =>
         {
             var x = Sample.RealTensor(c.InputShape, c.Seed);
             var w = Sample.RealTensor(c.WeightShape, c.Seed + 1);
@@ -57,10 +57,10 @@ public class EquivalenceLaws
             Expect.Close("conv vs Toeplitz matrix × x (double)", Sample.Values(Conv.Forward(Sample.Double, c.Spec, x, w, b)), expected, 1e-12, 1e-12);
         });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void Two_stacked_convs_without_bias_are_one_conv_whose_kernel_is_their_composition() =>
-        Seeds.Check(Law, 1003, 200, ConvGen.Any.Select(StackableOf).ToArbitrary(), t =>
+    public Property Two_stacked_convs_without_bias_are_one_conv_whose_kernel_is_their_composition() =>
+        Prop.ForAll(ConvGen.Any.Select(StackableOf).ToArbitrary(), t =>
         {
             var (g, k2, outer) = t;
             var x = Sample.IntTensor(g.InputShape, g.Seed);
@@ -73,28 +73,27 @@ public class EquivalenceLaws
             Expect.Close("F ⋆ (G ⋆ x) vs (F ⊗ G) ⋆ x", stacked, one);
         });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void Depthwise_separable_conv_is_a_standard_conv_with_kernel_P_times_D() =>
-        Seeds.Check(Law, 1004, 200, ConvGen.Arb(ConvGen.Any), c =>
-        {
-            var channels = c.InChannels;
-            var depthwise = c.Spec with { OutChannels = channels, Groups = channels, Bias = false };
-            var x = Sample.IntTensor(c.InputShape, c.Seed);
-            var d = Sample.IntTensor(Shape.Of([channels, 1, .. c.Kernel]), c.Seed + 1);
-            var p = Sample.IntTensor(Shape.Of([c.OutChannels, channels, .. Enumerable.Repeat(1, c.Rank)]), c.Seed + 2);
-            var separable = Conv.Forward(Sample.Float, new ConvSpec(c.Rank, c.OutChannels, [1], bias: false), Conv.Forward(Sample.Float, depthwise, x, d), p);
-            var (pv, dv, kp) = (p.ToArray(), d.ToArray(), d.Shape.Count / channels);
-            var full = Tensor.FromArray(Shape.Of([c.OutChannels, channels, .. c.Kernel]),
-                Enumerable.Range(0, c.OutChannels * channels * kp).Select(i => pv[i / kp] * dv[i / kp % channels * kp + i % kp]).ToArray());
-            Expect.Close("pointwise(depthwise(x)) vs conv with W[o,c] = P[o,c]·D[c]", separable,
-                Conv.Forward(Sample.Float, c.Spec with { Groups = 1, Bias = false }, x, full));
-        });
+    public void Depthwise_separable_conv_is_a_standard_conv_with_kernel_P_times_D(ConvCase c)
+    {
+        var channels = c.InChannels;
+        var depthwise = c.Spec with { OutChannels = channels, Groups = channels, Bias = false };
+        var x = Sample.IntTensor(c.InputShape, c.Seed);
+        var d = Sample.IntTensor(Shape.Of([channels, 1, .. c.Kernel]), c.Seed + 1);
+        var p = Sample.IntTensor(Shape.Of([c.OutChannels, channels, .. Enumerable.Repeat(1, c.Rank)]), c.Seed + 2);
+        var separable = Conv.Forward(Sample.Float, new ConvSpec(c.Rank, c.OutChannels, [1], bias: false), Conv.Forward(Sample.Float, depthwise, x, d), p);
+        var (pv, dv, kp) = (p.ToArray(), d.ToArray(), d.Shape.Count / channels);
+        var full = Tensor.FromArray(Shape.Of([c.OutChannels, channels, .. c.Kernel]),
+            Enumerable.Range(0, c.OutChannels * channels * kp).Select(i => pv[i / kp] * dv[i / kp % channels * kp + i % kp]).ToArray());
+        Expect.Close("pointwise(depthwise(x)) vs conv with W[o,c] = P[o,c]·D[c]", separable,
+            Conv.Forward(Sample.Float, c.Spec with { Groups = 1, Bias = false }, x, full));
+    }
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void Grouped_conv_is_the_concatenation_of_per_group_convs() =>
-        Seeds.Check(Law, 1005, 200, ConvGen.Arb(ConvGen.Any.Where(c => c.Groups > 1), c => c.Groups > 1), c =>
+    public Property Grouped_conv_is_the_concatenation_of_per_group_convs() =>
+        Prop.ForAll(ConvGen.Arb(ConvGen.Any.Where(c => c.Groups > 1), c => c.Groups > 1), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             int inPer = c.InChannels / c.Groups, outPer = c.OutChannels / c.Groups;
@@ -108,10 +107,10 @@ public class EquivalenceLaws
             Expect.Close("grouped conv vs concat of per-group convs", Conv.Forward(Sample.Float, c.Spec, x, w, b), Concat.Forward(Sample.Float, parts, 1));
         });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Same_padding_at_stride_1_keeps_the_spatial_size_for_every_kernel_and_dilation() =>
-        Seeds.Check(Law, 1006, 300, ConvGen.Any.Select(SameAtStride1).Where(c => c.IsValid).ToArbitrary(), c =>
+    public Property Same_padding_at_stride_1_keeps_the_spatial_size_for_every_kernel_and_dilation() =>
+        Prop.ForAll(ConvGen.Any.Select(SameAtStride1).Where(c => c.IsValid).ToArbitrary(), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             Expect.Equal("output size", Conv.Forward(Sample.Float, c.Spec, x, w, b).Shape, c.InputShape.With(1, c.OutChannels));

@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Ops;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Xunit;
 
@@ -32,10 +32,10 @@ public class EquivarianceLaws
         .Where(c => c.IsValid);
 
     // 300 cases: two forward convs each.
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Circular_conv_commutes_with_cyclic_shifts_by_multiples_of_the_stride() =>
-        Seeds.Check(Law, 701, 300, ConvGen.Arb(CyclicCases, Cyclic), c =>
+    public Property Circular_conv_commutes_with_cyclic_shifts_by_multiples_of_the_stride() =>
+        Prop.ForAll(ConvGen.Arb(CyclicCases, Cyclic), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             var steps = Enumerable.Range(0, c.Rank).Select(i => (int)((c.Seed >> (8 * i)) % (c.Input[i] / c.Stride[i]))).ToArray();
@@ -44,10 +44,10 @@ public class EquivarianceLaws
                 Conv.Forward(Sample.Float, c.Spec, Grid.Roll(x, shift), w, b), Grid.Roll(Conv.Forward(Sample.Float, c.Spec, x, w, b), steps));
         });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Zero_padded_stride_1_conv_commutes_with_shifts_away_from_the_borders() =>
-        Seeds.Check(Law, 702, 300, ConvGen.Arb(ConvGen.ZeroPadded.Where(c => c.Stride.All(s => s == 1)), c => c.Stride.All(s => s == 1)), c =>
+    public Property Zero_padded_stride_1_conv_commutes_with_shifts_away_from_the_borders() =>
+        Prop.ForAll(ConvGen.Arb(ConvGen.ZeroPadded.Where(c => c.Stride.All(s => s == 1)), c => c.Stride.All(s => s == 1)), c =>
         {
             var (x, w, b) = Tensors.Of(c);
             var shift = Enumerable.Range(0, c.Rank).Select(i => (int)((c.Seed >> (8 * i)) % 5) - 2).ToArray();
@@ -78,20 +78,21 @@ public class EquivarianceLaws
         Input = c.Input.Select((n, i) => (n + c.Kernel[i] - 1) / c.Kernel[i] * c.Kernel[i]).ToArray(),
     });
 
-    [Fact]
+    // 300 cases of each kind, checked side by side.
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Pooling_with_kernel_equal_to_stride_commutes_with_shifts_by_multiples_of_the_kernel()
-    {
-        foreach (var kind in new[] { PoolKind.Max, PoolKind.Average })
-            Seeds.Check(Law, 703 + (ulong)kind, 300, TilingPools(kind).ToArbitrary(), c =>
-            {
-                var x = Sample.IntTensor(c.InputShape, c.Seed);
-                var steps = Enumerable.Range(0, c.Rank).Select(i => (int)((c.Seed >> (8 * i)) % (c.Input[i] / c.Kernel[i]))).ToArray();
-                var shift = steps.Select((m, i) => m * c.Kernel[i]).ToArray();
-                Expect.Close($"{kind} pool(roll(x, {string.Join(",", shift)})) vs roll(pool(x), {string.Join(",", steps)})",
-                    Pool(kind, Grid.Roll(x, shift), c.Spec), Grid.Roll(Pool(kind, x, c.Spec), steps));
-            });
-    }
+    public Property Pooling_with_kernel_equal_to_stride_commutes_with_shifts_by_multiples_of_the_kernel() =>
+        Tiling(PoolKind.Max).And(Tiling(PoolKind.Average));
+
+    private static Property Tiling(PoolKind kind) =>
+        Prop.ForAll(TilingPools(kind).ToArbitrary(), c =>
+        {
+            var x = Sample.IntTensor(c.InputShape, c.Seed);
+            var steps = Enumerable.Range(0, c.Rank).Select(i => (int)((c.Seed >> (8 * i)) % (c.Input[i] / c.Kernel[i]))).ToArray();
+            var shift = steps.Select((m, i) => m * c.Kernel[i]).ToArray();
+            Expect.Close($"{kind} pool(roll(x, {string.Join(",", shift)})) vs roll(pool(x), {string.Join(",", steps)})",
+                Pool(kind, Grid.Roll(x, shift), c.Spec), Grid.Roll(Pool(kind, x, c.Spec), steps));
+        });
 
     [Fact]
     [Trait("Law", Law)]

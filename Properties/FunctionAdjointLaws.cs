@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Functions;
 using Functional.Properties.Support;
-using Functional.Tests.Support;
 using Xunit;
 
 namespace Functional.Properties;
@@ -18,10 +18,10 @@ public class FunctionAdjointLaws
         (from a in Gen.Choose(1, 3) from b in Gen.Choose(1, 3) from c in Gen.Choose(2, 4) from s in Gen.Choose(0, int.MaxValue)
          select (a, b, c, (long)s)).ToArbitrary();
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", "Adjoint")]
-    public void Linear_functions_and_their_pullbacks_are_adjoint() =>
-        Seeds.Check("Adjoint", 2330, 40, Shapes, t =>
+    public Property Linear_functions_and_their_pullbacks_are_adjoint() =>
+        Prop.ForAll(Shapes, t =>
         {
             var s = Shape.Of(t.A, t.B, t.C, 2);
             var m = DoubleBackend.Tensor(Shape.Of(2, 3), Sample.Reals(6, t.Seed + 9));

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Xunit;
 using static Functional.Properties.BackendAgreementKit;
@@ -25,9 +26,9 @@ public class FunctionBackendAgreement
         from offset in Gen.Choose(0, 3)
         select new GatherGeometry(Dims6.Right(dims, 1), Dims6.Right(strides, 0), offset);
 
-    [Fact]
+    [Property(MaxTest = 60)]
     [Trait("Law", "BackendAgreement")]
-    public void Point_functions_and_their_derivatives_agree_with_reference() =>
+    public Property Point_functions_and_their_derivatives_agree_with_reference() =>
         Prop.ForAll(Buffers().ToArbitrary(), Gen.Elements(Enum.GetValues<PointOp>()).ToArbitrary(), (c, op) =>
         {
             var x = c.Extreme ? Extreme(c.N, c.Seed) : Values(c.N, c.Seed).Select(v => v * 5f).ToArray();
@@ -47,11 +48,11 @@ public class FunctionBackendAgreement
                 if (!ok) return false;
             }
             return true;
-        }).Check(Seeded(60, 2310));
+        });
 
-    [Fact]
+    [Property(MaxTest = 25)]
     [Trait("Law", "BackendAgreement")]
-    public void Gather_where_and_compare_agree_with_reference_bit_for_bit() =>
+    public Property Gather_where_and_compare_agree_with_reference_bit_for_bit() =>
         Prop.ForAll(Geometries().ToArbitrary(), Gen.Choose(0, 1_000_000).ToArbitrary(), (g, seed) =>
         {
             var src = Values((int)g.Reach, seed);
@@ -77,7 +78,7 @@ public class FunctionBackendAgreement
             foreach (var i in Indices(g))
                 if (expected[0][index++] != src[i]) return false;
             return true;
-        }).Check(Seeded(25, 2311));
+        });
 
     private static IEnumerable<int> Indices(GatherGeometry g)
     {

@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Functions;
 using Functional.Properties.Support;
-using Functional.Tests.Support;
 using Xunit;
 
 namespace Functional.Properties;
@@ -21,10 +21,10 @@ public class FunctionGradientLaws
         (from a in Gen.Choose(1, 3) from b in Gen.Choose(1, 3) from c in Gen.Choose(2, 4) from s in Gen.Choose(0, int.MaxValue)
          select (a, b, c, (long)s)).ToArbitrary();
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", Law)]
-    public void Elementwise_functions_and_activations_match_central_differences() =>
-        Seeds.Check(Law, 2301, 40, Shapes, t =>
+    public Property Elementwise_functions_and_activations_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var shape = Shape.Of(t.A, t.B, t.C);
             var x = FiniteDifferences.Random(shape.Count, t.Seed, margin: 0.1).Select(v => v * 2).ToArray();
@@ -40,10 +40,10 @@ public class FunctionGradientLaws
                 Check(name, vs => f(vs[0]), [(shape, at)], t.Seed + 1);
         });
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", Law)]
-    public void Broadcasting_arithmetic_and_where_match_central_differences() =>
-        Seeds.Check(Law, 2302, 40, Shapes, t =>
+    public Property Broadcasting_arithmetic_and_where_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var (full, row, col) = (Shape.Of(t.A, t.B, t.C), Shape.Of(t.C), Shape.Of(t.B, 1));
             var a = Sample.Reals(full.Count, t.Seed);
@@ -57,10 +57,10 @@ public class FunctionGradientLaws
             Check("where", v => Fn.Where(cond, v[0], v[1]), [(full, a), (row, b)], t.Seed + 4);
         });
 
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", Law)]
-    public void Matmul_reductions_and_views_match_central_differences() =>
-        Seeds.Check(Law, 2303, 40, Shapes, t =>
+    public Property Matmul_reductions_and_views_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var (a, b) = (Shape.Of(t.A, 1, t.B, t.C), Shape.Of(2, t.C, 3));
             Check("batched matmul", v => Fn.Matmul(v[0], v[1]), [(a, Sample.Reals(a.Count, t.Seed)), (b, Sample.Reals(b.Count, t.Seed + 1))], t.Seed + 2);
@@ -75,10 +75,10 @@ public class FunctionGradientLaws
             Check("reshape", v => Fn.Reshape(v[0], -1, t.A), [(s, x)], t.Seed + 4);
         });
 
-    [Fact]
+    [Property(MaxTest = 15)]
     [Trait("Law", Law)]
-    public void Norms_and_upsampling_match_central_differences() =>
-        Seeds.Check(Law, 2304, 15, Shapes, t =>
+    public Property Norms_and_upsampling_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var c = 2 * t.B;
             var s = Shape.Of(t.A, c, t.C, 3);

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Functional.Backends;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -17,7 +16,7 @@ public class GeneratorLaws(ITestOutputHelper output)
     private const string Law = "Generators";
     private const int Samples = 2000;
 
-    private static T[] Draw<T>(Gen<T> gen, ulong salt) => gen.Sample(Samples, new Rnd(Seeds.Base ^ salt, 1), 10);
+    private static T[] Draw<T>(Gen<T> gen, ulong salt) => gen.Sample(Samples, new Rnd(SuiteSeedAttribute.Seed ^ salt, 1), 10);
 
     [Fact]
     [Trait("Law", Law)]

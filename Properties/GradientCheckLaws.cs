@@ -1,8 +1,9 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Ops;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
-using Functional.Tests.Support;
 using Xunit;
 
 namespace Functional.Properties;
@@ -21,46 +22,44 @@ public class GradientCheckLaws
     private const double Rtol = 1e-6, Atol = 1e-7;
 
     // 100 cases: each finite-difference check runs two forward passes per input, weight and bias element.
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Conv_gradients_match_central_differences_for_every_padding_mode() =>
-        Seeds.Check(Law, 801, 100, ConvGen.Arb(ConvGen.Any), c =>
-        {
-            var x = Sample.Reals(c.InputShape.Count, c.Seed);
-            var w = Sample.Reals(c.WeightShape.Count, c.Seed + 1);
-            var b = c.Bias ? Sample.Reals(c.OutChannels, c.Seed + 2) : null;
-            var r = Sample.Reals(c.ExpectedOutput.Count, c.Seed + 3);
-            Tensor Run(double[] xv, double[] wv, double[]? bv) => Conv.Forward(Sample.Double, c.Spec, T(c.InputShape, xv), T(c.WeightShape, wv),
-                bv is null ? null : T(Shape.Of(c.OutChannels), bv));
-            var g = Conv.Backward(Sample.Double, c.Spec, T(c.InputShape, x), T(c.WeightShape, w), b is null ? null : T(Shape.Of(c.OutChannels), b),
-                T(c.ExpectedOutput, r));
-            Compare("dx", g.Input, x, v => Run(v, w, b), r);
-            Compare("dw", g.Weight, w, v => Run(x, v, b), r);
-            if (b is not null) Compare("db", g.Bias!, b, v => Run(x, w, v), r);
-        });
+    public void Conv_gradients_match_central_differences_for_every_padding_mode(ConvCase c)
+    {
+        var x = Sample.Reals(c.InputShape.Count, c.Seed);
+        var w = Sample.Reals(c.WeightShape.Count, c.Seed + 1);
+        var b = c.Bias ? Sample.Reals(c.OutChannels, c.Seed + 2) : null;
+        var r = Sample.Reals(c.ExpectedOutput.Count, c.Seed + 3);
+        Tensor Run(double[] xv, double[] wv, double[]? bv) => Conv.Forward(Sample.Double, c.Spec, T(c.InputShape, xv), T(c.WeightShape, wv),
+            bv is null ? null : T(Shape.Of(c.OutChannels), bv));
+        var g = Conv.Backward(Sample.Double, c.Spec, T(c.InputShape, x), T(c.WeightShape, w), b is null ? null : T(Shape.Of(c.OutChannels), b),
+            T(c.ExpectedOutput, r));
+        Compare("dx", g.Input, x, v => Run(v, w, b), r);
+        Compare("dw", g.Weight, w, v => Run(x, v, b), r);
+        if (b is not null) Compare("db", g.Bias!, b, v => Run(x, w, v), r);
+    }
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Transposed_conv_gradients_match_central_differences() =>
-        Seeds.Check(Law, 802, 100, TransposedCase.Arb, t =>
-        {
-            var (shape, wShape, bShape) = (t.InputShape, t.WeightShape, Shape.Of(t.Conv.InChannels));
-            var x = Sample.Reals(shape.Count, t.Conv.Seed);
-            var w = Sample.Reals(wShape.Count, t.Conv.Seed + 1);
-            var b = t.Conv.Bias ? Sample.Reals(bShape.Count, t.Conv.Seed + 2) : null;
-            var r = Sample.Reals(t.ExpectedOutput.Count, t.Conv.Seed + 3);
-            Tensor Run(double[] xv, double[] wv, double[]? bv) =>
-                ConvTranspose.Forward(Sample.Double, t.Spec, T(shape, xv), T(wShape, wv), bv is null ? null : T(bShape, bv));
-            var g = ConvTranspose.Backward(Sample.Double, t.Spec, T(shape, x), T(wShape, w), b is null ? null : T(bShape, b), T(t.ExpectedOutput, r));
-            Compare("dx", g.Input, x, v => Run(v, w, b), r);
-            Compare("dw", g.Weight, w, v => Run(x, v, b), r);
-            if (b is not null) Compare("db", g.Bias!, b, v => Run(x, w, v), r);
-        });
+    public void Transposed_conv_gradients_match_central_differences(TransposedCase t)
+    {
+        var (shape, wShape, bShape) = (t.InputShape, t.WeightShape, Shape.Of(t.Conv.InChannels));
+        var x = Sample.Reals(shape.Count, t.Conv.Seed);
+        var w = Sample.Reals(wShape.Count, t.Conv.Seed + 1);
+        var b = t.Conv.Bias ? Sample.Reals(bShape.Count, t.Conv.Seed + 2) : null;
+        var r = Sample.Reals(t.ExpectedOutput.Count, t.Conv.Seed + 3);
+        Tensor Run(double[] xv, double[] wv, double[]? bv) =>
+            ConvTranspose.Forward(Sample.Double, t.Spec, T(shape, xv), T(wShape, wv), bv is null ? null : T(bShape, bv));
+        var g = ConvTranspose.Backward(Sample.Double, t.Spec, T(shape, x), T(wShape, w), b is null ? null : T(bShape, b), T(t.ExpectedOutput, r));
+        Compare("dx", g.Input, x, v => Run(v, w, b), r);
+        Compare("dw", g.Weight, w, v => Run(x, v, b), r);
+        if (b is not null) Compare("db", g.Bias!, b, v => Run(x, w, v), r);
+    }
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Average_pool_gradient_matches_central_differences() =>
-        Seeds.Check(Law, 803, 100, PoolGen.Arb(PoolGen.Of(PoolKind.Average)), c =>
+    public Property Average_pool_gradient_matches_central_differences() =>
+        Prop.ForAll(PoolGen.Arb(PoolGen.Of(PoolKind.Average)), c =>
         {
             var x = Sample.Reals(c.InputShape.Count, c.Seed);
             var r = Sample.Reals(c.ExpectedOutput.Count, c.Seed + 1);
@@ -68,10 +67,10 @@ public class GradientCheckLaws
             Compare("dx", dx, x, v => AvgPool.Forward(Sample.Double, T(c.InputShape, v), c.Spec), r);
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Max_pool_gradient_matches_central_differences_away_from_ties() =>
-        Seeds.Check(Law, 804, 100, PoolGen.Arb(PoolGen.Of(PoolKind.Max)), c =>
+    public Property Max_pool_gradient_matches_central_differences_away_from_ties() =>
+        Prop.ForAll(PoolGen.Arb(PoolGen.Of(PoolKind.Max)), c =>
         {
             // Distinct values 0.01 apart, in a seeded order: no window has a tie that ε could flip.
             var order = Random.Key.FromSeed(c.Seed).Permutation(c.InputShape.Count);

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Backends.Ilgpu;
 using Xunit;
@@ -36,9 +37,9 @@ public class IlgpuKernelConv(IlgpuCpuAccelerator device)
 
     private static float[] Poison(int n) => Enumerable.Repeat(float.NaN, n).ToArray();
 
-    [Fact]
+    [Property(MaxTest = 120)]
     [Trait("Law", "IlgpuKernel")]
-    public void Conv_forward_agrees_with_reference() =>
+    public Property Conv_forward_agrees_with_reference() =>
         Prop.ForAll(Cases(), Gen.Elements(true, false).ToArbitrary(), (c, withBias) =>
         {
             var (x, w) = (Values(c.G.InputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1));
@@ -49,11 +50,11 @@ public class IlgpuKernelConv(IlgpuCpuAccelerator device)
             var y = d.Upload(Poison(c.G.OutputLength));
             ConvKernels.Forward(device.Accelerator, c.G, d.Upload(x), d.Upload(w), d.Upload(b), y);
             return Close($"ilgpu forward bias={withBias} {c.G}", Read(expected), d.Read(y), c.G.InPerGroup * c.G.Kernel.Product + 1);
-        }).Check(Seeded(120, 401));
+        });
 
-    [Fact]
+    [Property(MaxTest = 120)]
     [Trait("Law", "IlgpuKernel")]
-    public void Conv_backward_data_agrees_with_reference() =>
+    public Property Conv_backward_data_agrees_with_reference() =>
         Prop.ForAll(Cases(), c =>
         {
             var (dy, w) = (Values(c.G.OutputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1));
@@ -63,11 +64,11 @@ public class IlgpuKernelConv(IlgpuCpuAccelerator device)
             var dx = d.Upload(Poison(c.G.InputLength));
             ConvKernels.BackwardData(device.Accelerator, c.G, d.Upload(dy), d.Upload(w), dx);
             return Close($"ilgpu backward-data {c.G}", Read(expected), d.Read(dx), c.G.OutPerGroup * c.G.Kernel.Product);
-        }).Check(Seeded(120, 402));
+        });
 
-    [Fact]
+    [Property(MaxTest = 120)]
     [Trait("Law", "IlgpuKernel")]
-    public void Conv_backward_filter_and_bias_agree_with_reference() =>
+    public Property Conv_backward_filter_and_bias_agree_with_reference() =>
         Prop.ForAll(Cases(), Gen.Elements(true, false).ToArbitrary(), (c, withBias) =>
         {
             var (x, dy) = (Values(c.G.InputLength, c.Seed), Values(c.G.OutputLength, c.Seed + 1));
@@ -79,5 +80,5 @@ public class IlgpuKernelConv(IlgpuCpuAccelerator device)
             var terms = c.G.Batch * c.G.Output.Product;
             return Close($"ilgpu backward-filter {c.G}", Read(dwR), d.Read(dw), terms)
                 && (!withBias || Close($"ilgpu bias {c.G}", Read(dbR), d.Read(db), terms));
-        }).Check(Seeded(120, 403));
+        });
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Backends.Ilgpu;
 using Xunit;
@@ -15,9 +16,9 @@ namespace Functional.Properties;
 [Collection(IlgpuCollection.Name)]
 public class IlgpuKernelPool(IlgpuCpuAccelerator device)
 {
-    [Fact]
+    [Property(MaxTest = 150)]
     [Trait("Law", "IlgpuKernel")]
-    public void Pooling_agrees_with_reference_forward_argmax_and_backward() =>
+    public Property Pooling_agrees_with_reference_forward_argmax_and_backward() =>
         Prop.ForAll(BackendAgreementOps.Pools().ToArbitrary(), Gen.Elements(false, true).ToArbitrary(), (c, few) =>
         {
             var g = c.G;
@@ -39,11 +40,11 @@ public class IlgpuKernelPool(IlgpuCpuAccelerator device)
             PoolKernels.Backward(device.Accelerator, g, d.Upload(dy), d.Upload(max ? expectedArgmax : []), dx);
             return Identical($"ilgpu pool {g}", Read(yr), d.Read(y)) && Identical($"ilgpu pool backward {g}", Read(dr), d.Read(dx))
                 && (!max || d.Read(argmax).SequenceEqual(expectedArgmax));
-        }).Check(Seeded(150, 405));
+        });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "IlgpuKernel")]
-    public void Max_pooling_without_argmax_gives_the_same_values() =>
+    public Property Max_pooling_without_argmax_gives_the_same_values() =>
         Prop.ForAll(BackendAgreementOps.Pools().Where(c => c.G.Kind == PoolKind.Max).ToArbitrary(), c =>
         {
             var g = c.G;
@@ -54,7 +55,7 @@ public class IlgpuKernelPool(IlgpuCpuAccelerator device)
             var y = d.Upload(Poison(g.OutputLength));
             PoolKernels.Forward(device.Accelerator, g, d.Upload(x), y, d.Upload(Array.Empty<int>()));
             return Identical($"ilgpu max pool without argmax {g}", Read(yr), d.Read(y));
-        }).Check(Seeded(100, 406));
+        });
 
     private static float[] Poison(int n) => Enumerable.Repeat(float.NaN, n).ToArray();
 }

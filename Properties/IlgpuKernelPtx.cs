@@ -1,10 +1,10 @@
-using System.Reflection;
-using System.Text.RegularExpressions;
+using Functional.Backends.Ilgpu;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
-using Functional.Backends.Ilgpu;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Functional.Properties;

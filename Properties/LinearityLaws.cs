@@ -1,6 +1,7 @@
 using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Ops;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Xunit;
 
@@ -20,10 +21,10 @@ public class LinearityLaws
     private static (ConvCase Case, int A, int B) WithCoefficients(ConvCase c) => (c, (int)(c.Seed % 7) - 3, (int)(c.Seed / 7 % 7) - 3);
 
     // 300 cases: three forward convs each.
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Conv_of_a_x_plus_b_y_is_a_conv_x_plus_b_conv_y() =>
-        Seeds.Check(Law, 601, 300, Cases, t =>
+    public Property Conv_of_a_x_plus_b_y_is_a_conv_x_plus_b_conv_y() =>
+        Prop.ForAll(Cases, t =>
         {
             var (c, a, b) = WithCoefficients(t);
             var spec = c.Spec with { Bias = false };
@@ -33,10 +34,10 @@ public class LinearityLaws
                 Combine(a, Conv.Forward(Sample.Float, spec, x, w), b, Conv.Forward(Sample.Float, spec, y, w)));
         });
 
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Conv_is_linear_in_its_weights() =>
-        Seeds.Check(Law, 602, 300, Cases, t =>
+    public Property Conv_is_linear_in_its_weights() =>
+        Prop.ForAll(Cases, t =>
         {
             var (c, a, b) = WithCoefficients(t);
             var spec = c.Spec with { Bias = false };

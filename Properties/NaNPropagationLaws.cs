@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Ops;
 using Functional.Properties.Support;
@@ -46,7 +47,7 @@ public class NaNPropagationLaws
          from seed in Gen.Choose(0, 1_000_000)
          select new NaNCase(n, c, h, w, at, seed)).ToArbitrary();
 
-    public static TheoryData<string> Activations => ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"];
+    private static readonly string[] Activations = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"];
 
     private static Tensor Activate(string name, ExecutionContext ctx, Tensor x) => name switch
     {
@@ -58,27 +59,29 @@ public class NaNPropagationLaws
         _ => LogSoftmax.Forward(ctx, x, dim: 1),
     };
 
-    [Theory]
-    [MemberData(nameof(Activations))]
+    // 150 cases per activation, each activation a labelled part of the one property.
+    [Property(MaxTest = 150)]
     [Trait("Law", Law)]
-    public void An_activation_turns_exactly_the_outputs_that_read_a_NaN_into_NaN(string activation) =>
-        Seeds.Check(Law, 1301 + (ulong)activation.Length * 7 + activation[0], 150, Cases(), c =>
-        {
-            var softmax = activation.Contains("Softmax", StringComparison.Ordinal);
-            foreach (var (backend, ctx) in Contexts)
-            {
-                var y = Activate(activation, ctx, c.Input(float.NaN)).ToArray();
-                for (var i = 0; i < y.Length; i++)
-                {
-                    // Element-wise maps read one element; a softmax over C reads the whole channel column.
-                    var reads = softmax ? SameColumn(c, i) : i == c.At;
-                    if (float.IsNaN(y[i]) != reads)
-                        throw new LawViolation($"{activation} on {backend}: output {i} is {y[i]}, but it {(reads ? "reads" : "does not read")} the NaN.");
-                }
-            }
-        });
+    public Property An_activation_turns_exactly_the_outputs_that_read_a_NaN_into_NaN() =>
+        Activations.Select(a => Prop.ForAll(Cases(), c => ActivationReadsNaN(a, c)).Label(a)).Aggregate((p, q) => p.And(q));
 
-    public static TheoryData<string> Poolings => ["max", "max-dilated", "avg", "avg-exclude-pad", "global-avg", "adaptive-avg"];
+    private static void ActivationReadsNaN(string activation, NaNCase c)
+    {
+        var softmax = activation.Contains("Softmax", StringComparison.Ordinal);
+        foreach (var (backend, ctx) in Contexts)
+        {
+            var y = Activate(activation, ctx, c.Input(float.NaN)).ToArray();
+            for (var i = 0; i < y.Length; i++)
+            {
+                // Element-wise maps read one element; a softmax over C reads the whole channel column.
+                var reads = softmax ? SameColumn(c, i) : i == c.At;
+                if (float.IsNaN(y[i]) != reads)
+                    throw new LawViolation($"{activation} on {backend}: output {i} is {y[i]}, but it {(reads ? "reads" : "does not read")} the NaN.");
+            }
+        }
+    }
+
+    private static readonly string[] Poolings = ["max", "max-dilated", "avg", "avg-exclude-pad", "global-avg", "adaptive-avg"];
 
     private static Tensor Pool(string kind, ExecutionContext ctx, Tensor x)
     {
@@ -96,26 +99,28 @@ public class NaNPropagationLaws
         };
     }
 
-    [Theory]
-    [MemberData(nameof(Poolings))]
+    // 150 cases per pooling, each pooling a labelled part of the one property.
+    [Property(MaxTest = 150)]
     [Trait("Law", Law)]
-    public void A_pooling_turns_exactly_the_windows_that_read_a_NaN_into_NaN(string kind) =>
-        Seeds.Check(Law, 1331 + (ulong)kind.Length * 11 + kind[^1], 150, Cases(), c =>
+    public Property A_pooling_turns_exactly_the_windows_that_read_a_NaN_into_NaN() =>
+        Poolings.Select(k => Prop.ForAll(Cases(), c => PoolingReadsNaN(k, c)).Label(k)).Aggregate((p, q) => p.And(q));
+
+    private static void PoolingReadsNaN(string kind, NaNCase c)
+    {
+        foreach (var (backend, ctx) in Contexts)
         {
-            foreach (var (backend, ctx) in Contexts)
+            var probe = Pool(kind, ctx, c.Input(float.PositiveInfinity)).ToArray();
+            var y = Pool(kind, ctx, c.Input(float.NaN)).ToArray();
+            if (!probe.Any(float.IsPositiveInfinity) && kind is not ("avg" or "avg-exclude-pad" or "max-dilated"))
+                throw new LawViolation($"{kind} on {backend}: no window reads flat index {c.At}, yet every input is read by one.");
+            for (var i = 0; i < y.Length; i++)
             {
-                var probe = Pool(kind, ctx, c.Input(float.PositiveInfinity)).ToArray();
-                var y = Pool(kind, ctx, c.Input(float.NaN)).ToArray();
-                if (!probe.Any(float.IsPositiveInfinity) && kind is not ("avg" or "avg-exclude-pad" or "max-dilated"))
-                    throw new LawViolation($"{kind} on {backend}: no window reads flat index {c.At}, yet every input is read by one.");
-                for (var i = 0; i < y.Length; i++)
-                {
-                    var reads = float.IsPositiveInfinity(probe[i]);
-                    if (float.IsNaN(y[i]) != reads)
-                        throw new LawViolation($"{kind} on {backend}: output {i} is {y[i]}, but its window {(reads ? "reads" : "does not read")} the NaN.");
-                }
+                var reads = float.IsPositiveInfinity(probe[i]);
+                if (float.IsNaN(y[i]) != reads)
+                    throw new LawViolation($"{kind} on {backend}: output {i} is {y[i]}, but its window {(reads ? "reads" : "does not read")} the NaN.");
             }
-        });
+        }
+    }
 
     private static bool SameColumn(NaNCase c, int i)
     {

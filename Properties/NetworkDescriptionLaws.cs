@@ -1,7 +1,8 @@
+using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Io.Description;
 using Functional.Network;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Functional.Random;
 using Xunit;
@@ -17,10 +18,10 @@ namespace Functional.Properties;
 public class NetworkDescriptionLaws
 {
     // 300 layer values up to three combinators deep: reading and writing JSON only.
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", "DescriptionRoundTrip")]
-    public void Any_layer_value_read_back_from_its_description_is_equal() =>
-        Seeds.Check("DescriptionRoundTrip", 2101, 300, LayerValueGen.Any(3).ToArbitrary(), layer =>
+    public Property Any_layer_value_read_back_from_its_description_is_equal() =>
+        Prop.ForAll(LayerValueGen.Any(3).ToArbitrary(), layer =>
         {
             var text = NetworkDescription.Write(layer);
             var back = NetworkDescription.Read(text);
@@ -29,19 +30,18 @@ public class NetworkDescriptionLaws
         });
 
     // 100 generated networks: each is initialised twice and run forward once per copy.
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "DescriptionRebuildsNetwork")]
-    public void A_generated_network_rebuilt_from_its_description_computes_the_same() =>
-        Seeds.Check("DescriptionRebuildsNetwork", 2102, 100, NetworkLaws.Nets(smooth: false).ToArbitrary(), net =>
-        {
-            var back = NetworkDescription.Read(NetworkDescription.Write(net.Layer));
-            Assert.Equal(net.Layer, back);
-            Assert.Equal(net.Layer.OutputShape(net.Input), back.OutputShape(net.Input));
-            Assert.Equal(net.Layer.TensorShapes(net.Input).Select(t => (t.Path, t.Shape)), back.TensorShapes(net.Input).Select(t => (t.Path, t.Shape)));
-            var (a, b) = (net.Layer.Init(net.Input, net.Seed), back.Init(net.Input, net.Seed));
-            var x = Tensor.Uniform(net.Input.WithBatch(2), Key.FromSeed(net.Seed + 1), -1f, 1f);
-            Assert.Equal(Bits(a.Predict(x)), Bits(b.Predict(x)));
-        });
+    public void A_generated_network_rebuilt_from_its_description_computes_the_same(NetCase net)
+    {
+        var back = NetworkDescription.Read(NetworkDescription.Write(net.Layer));
+        Assert.Equal(net.Layer, back);
+        Assert.Equal(net.Layer.OutputShape(net.Input), back.OutputShape(net.Input));
+        Assert.Equal(net.Layer.TensorShapes(net.Input).Select(t => (t.Path, t.Shape)), back.TensorShapes(net.Input).Select(t => (t.Path, t.Shape)));
+        var (a, b) = (net.Layer.Init(net.Input, net.Seed), back.Init(net.Input, net.Seed));
+        var x = Tensor.Uniform(net.Input.WithBatch(2), Key.FromSeed(net.Seed + 1), -1f, 1f);
+        Assert.Equal(Bits(a.Predict(x)), Bits(b.Predict(x)));
+    }
 
     private static int[] Bits(Tensor t) => t.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
 }

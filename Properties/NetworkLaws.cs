@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Network;
 using Functional.Network.Combinators;
 using Functional.Properties.Support;
@@ -16,78 +17,27 @@ namespace Functional.Properties;
 /// </summary>
 public class NetworkLaws
 {
-    /// <summary>A generated network and the per-sample input it is built for.</summary>
-    /// <param name="Parts">The blocks the chain was built from, in order (for the composition laws).</param>
-    public sealed record Net(Layer Layer, Shape Input, int Seed, Layer[] Parts)
-    {
-        /// <summary>E.g. <c>0: Conv(2, 3×3); 1: Tanh; … on 2×6×5, seed 3</c>.</summary>
-        public override string ToString() => $"{LayerLaws.Describe(Layer, Input)} on {Input}, seed {Seed}";
-    }
-
-    // One block, given the channels it receives; smooth activations only, so central differences see no kink.
-    private static Gen<Func<int, Layer>> Blocks(bool smooth) => Gen.OneOf(
-        from f in Gen.Choose(1, 3) from k in Gen.Choose(1, 3) from s in Gen.Elements(1, 1, 2) from d in Gen.Elements(1, 1, 2)
-        from same in Gen.Elements(true, false)
-        select (Func<int, Layer>)(_ => Conv(f, k, s, same && s == 1 ? Padding.Same : 1, d)),
-        Gen.Elements<Func<int, Layer>>(_ => Tanh, _ => Sigmoid, _ => smooth ? Tanh : ReLU),
-        Gen.Elements<Func<int, Layer>>(_ => AvgPool(2), _ => MaxPool(2, 1), _ => BatchNorm),
-        Gen.Constant<Func<int, Layer>>(c => Residual(Conv(c, 3, padding: Padding.Same).Then(Tanh))),
-        Gen.Constant<Func<int, Layer>>(_ => Concat(Conv(2, 1), Conv(1, 3, padding: Padding.Same))));
-
-    /// <summary>Chains whose every block fits its input (blocks that would not are left out while building).</summary>
-    public static Gen<Net> Nets(bool smooth) =>
-        from c in Gen.Choose(1, 3) from h in Gen.Choose(4, 7) from w in Gen.Choose(4, 7)
-        from n in Gen.Choose(1, 4)
-        from blocks in Gen.ListOf(Blocks(smooth), n)
-        from head in Gen.Elements(true, false)
-        from seed in Gen.Choose(0, 10_000)
-        select Build(Shape.Image(c, h, w), blocks, head, seed);
-
-    private static Net Build(Shape input, IEnumerable<Func<int, Layer>> blocks, bool head, int seed)
-    {
-        Layer net = Identity;
-        var parts = new List<Layer>();
-        foreach (var block in blocks)
-        {
-            var part = block(net.OutputShape(input)[0]);
-            var candidate = net.Then(part);
-            try { candidate.OutputShape(input); net = candidate; parts.Add(part); }
-            catch (ShapeException) { }  // e.g. a pooling on a map already too small: skip the block
-        }
-        if (head) parts.AddRange([Flatten, Dense(3)]);
-        return new Net(parts.Count == 0 ? Identity : parts.Aggregate((a, b) => a.Then(b)), input, seed, [.. parts]);
-    }
-
     // 100 networks: each is initialised and run forward once or twice.
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "ShapeAgreement")]
-    public void Every_generated_network_computes_the_shapes_it_declares() =>
-        Seeds.Check("ShapeAgreement", 1501, 100, Nets(smooth: false).ToArbitrary(), n => LayerLaws.CheckShapeAgreement(n.Layer, n.Input, seed: n.Seed));
+    public void Every_generated_network_computes_the_shapes_it_declares(NetCase n) => LayerLaws.CheckShapeAgreement(n.Layer, n.Input, seed: n.Seed);
 
     // 40 networks: central differences cost two forward passes per input and parameter element (a few hundred each).
-    [Fact]
+    [Property(MaxTest = 40)]
     [Trait("Law", "GradientCheck")]
-    public void Pullbacks_of_generated_networks_match_central_differences_in_training_mode() =>
-        Seeds.Check("GradientCheck", 1502, 40, Nets(smooth: true).ToArbitrary(), n => LayerLaws.CheckGradients(n.Layer, n.Input, seed: n.Seed));
+    public Property Pullbacks_of_generated_networks_match_central_differences_in_training_mode() =>
+        Prop.ForAll(NetGen.Arb(NetGen.Nets(smooth: true)), n => LayerLaws.CheckGradients(n.Layer, n.Input, seed: n.Seed));
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "Adjoint")]
-    public void Generated_linear_networks_have_the_adjoint_pullback() =>
-        Seeds.Check("Adjoint", 1503, 100, LinearNets.ToArbitrary(), n => LayerLaws.CheckAdjoint(n.Layer, n.Input, seed: n.Seed));
-
-    private static Gen<Net> LinearNets =>
-        from c in Gen.Choose(1, 3) from h in Gen.Choose(4, 7) from w in Gen.Choose(4, 7)
-        from f in Gen.Choose(1, 3) from k in Gen.Choose(1, 3) from s in Gen.Elements(1, 2) from d in Gen.Elements(1, 2)
-        from pool in Gen.Elements(true, false)
-        from seed in Gen.Choose(0, 10_000)
-        let conv = Conv(f, k, s, 1, d)
-        select Build(Shape.Image(c, h, w), [_ => conv, _ => pool ? AvgPool(2, 1) : Identity], head: true, seed);
+    public Property Generated_linear_networks_have_the_adjoint_pullback() =>
+        Prop.ForAll(NetGen.Arb(NetGen.Linear), n => LayerLaws.CheckAdjoint(n.Layer, n.Input, seed: n.Seed));
 
     // 100 networks: shapes only.
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "InvalidInput")]
-    public void A_conv_wider_than_its_input_map_fails_naming_its_position_in_the_network() =>
-        Seeds.Check("InvalidInput", 1506, 100, Nets(smooth: false).Where(n => n.Layer.OutputShape(n.Input).Rank == 3).ToArbitrary(), n =>
+    public Property A_conv_wider_than_its_input_map_fails_naming_its_position_in_the_network() =>
+        Prop.ForAll(NetGen.Arb(NetGen.Nets(smooth: false).Where(n => n.Layer.OutputShape(n.Input).Rank == 3), n => n.Layer.OutputShape(n.Input).Rank == 3), n =>
         {
             var map = n.Layer.OutputShape(n.Input);
             var kernel = map[1] + 1 + n.Seed % 3;
@@ -113,10 +63,10 @@ public class NetworkLaws
         [Dropout(0.3f), Sigmoid], [Residual(Tanh, after: Conv(channels, 3, padding: Padding.Same))]);
 
     // 100 networks, each run as a training step and as forward + pullback, alternately on the Reference and Cpu backends.
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "InputGradient")]
-    public void Training_steps_skip_the_data_gradient_without_changing_any_parameter_gradient() =>
-        Seeds.Check("InputGradient", 1507, 100, (from n in Nets(smooth: false) from p in Prefixes(n.Input[0]) select (n, p)).ToArbitrary(), c =>
+    public Property Training_steps_skip_the_data_gradient_without_changing_any_parameter_gradient() =>
+        Prop.ForAll((from n in NetGen.Nets(smooth: false) from p in Prefixes(n.Input[0]) select (n, p)).ToArbitrary(), c =>
         {
             var (n, prefix) = c;
             var layer = Chain.Of([.. prefix, n.Layer]);
@@ -135,10 +85,10 @@ public class NetworkLaws
             foreach (var leaf in b.Gradients) Expect.Close($"gradient of {leaf.Path}", a.Gradients[leaf.Path], leaf.Value);
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "Composition")]
-    public void Then_is_associative_in_value_outputs_and_gradients() =>
-        Seeds.Check("Composition", 1505, 100, Nets(smooth: true).Where(n => n.Parts.Length >= 3).ToArbitrary(), n =>
+    public Property Then_is_associative_in_value_outputs_and_gradients() =>
+        Prop.ForAll(NetGen.Arb(NetGen.Nets(smooth: true).Where(n => n.Parts.Length >= 3), n => n.Parts.Length >= 3), n =>
         {
             // Split the blocks at two generated points into a, b, c and compare (a·b)·c with a·(b·c).
             var cut1 = 1 + n.Seed % (n.Parts.Length - 2);
@@ -157,10 +107,10 @@ public class NetworkLaws
             foreach (var leaf in gl.Gradients) Expect.Close($"gradient of {leaf.Path}", gr.Gradients[leaf.Path], leaf.Value);
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", "Composition")]
-    public void Then_is_associative_and_identity_is_its_unit_in_outputs_and_gradients() =>
-        Seeds.Check("Composition", 1504, 100, Nets(smooth: true).ToArbitrary(), n =>
+    public Property Then_is_associative_and_identity_is_its_unit_in_outputs_and_gradients() =>
+        Prop.ForAll(NetGen.Arb(NetGen.Nets(smooth: true)), n =>
         {
             var reference = n.Layer.Init(n.Input, n.Seed);
             var x = Tensor.Uniform(n.Input.WithBatch(2), Key.FromSeed(n.Seed), -1f, 1f);

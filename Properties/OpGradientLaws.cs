@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Ops;
 using Functional.Properties.Support;
-using Functional.Tests.Support;
 using Xunit;
 
 namespace Functional.Properties;
@@ -25,10 +25,10 @@ public class OpGradientLaws
          select (n, c, l, (long)s)).ToArbitrary();
 
     // 100 cases each: every element costs two forward passes.
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Dense_gradients_match_central_differences() =>
-        Seeds.Check(Law, 1401, 100, Shapes, t =>
+    public Property Dense_gradients_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var (xs, ws, bs) = (Shape.Of(t.N, t.L), Shape.Of(t.C, t.L), Shape.Of(t.C));
             var (x, w, b) = (Sample.Reals(xs.Count, t.Seed), Sample.Reals(ws.Count, t.Seed + 1), Sample.Reals(bs.Count, t.Seed + 2));
@@ -40,10 +40,10 @@ public class OpGradientLaws
             Compare("db", g.Bias!, b, v => Run(x, w, v), r);
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Batch_norm_gradients_in_training_mode_match_central_differences() =>
-        Seeds.Check(Law, 1402, 100, Shapes, t =>
+    public Property Batch_norm_gradients_in_training_mode_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var (xs, cs) = (Shape.Of(t.N, t.C, t.L), Shape.Of(t.C));
             var (x, gamma, beta) = (Sample.Reals(xs.Count, t.Seed), Sample.Reals(t.C, t.Seed + 1), Sample.Reals(t.C, t.Seed + 2));
@@ -56,10 +56,10 @@ public class OpGradientLaws
             Compare("dβ", g.Beta, beta, v => Run(x, gamma, v).Output, r);
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Activation_softmax_and_log_softmax_gradients_match_central_differences() =>
-        Seeds.Check(Law, 1403, 100, Shapes, t =>
+    public Property Activation_softmax_and_log_softmax_gradients_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var xs = Shape.Of(t.N, t.C, t.L);
             var x = FiniteDifferences.Random(xs.Count, t.Seed, margin: 0.05);
@@ -73,10 +73,10 @@ public class OpGradientLaws
                 v => LogSoftmax.Forward(Sample.Double, T(xs, v), dim), r);
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void Cross_entropy_and_mse_gradients_match_central_differences() =>
-        Seeds.Check(Law, 1404, 100, Shapes, t =>
+    public Property Cross_entropy_and_mse_gradients_match_central_differences() =>
+        Prop.ForAll(Shapes, t =>
         {
             var (rows, classes) = (t.N * t.L, t.C + 1);
             var ls = Shape.Of(rows, classes);

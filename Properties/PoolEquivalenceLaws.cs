@@ -1,7 +1,8 @@
+using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Ops;
-using Functional.Properties.Generators;
 using Functional.Properties.Support;
 using Xunit;
 
@@ -17,10 +18,10 @@ public class PoolEquivalenceLaws
     private const string Law = "Equivalence";
 
     // 300 cases: two depthwise convs and one pooling each, in double.
-    [Fact]
+    [Property(MaxTest = 300)]
     [Trait("Law", Law)]
-    public void Average_pool_is_a_box_filter_divided_by_the_window_or_the_covered_count() =>
-        Seeds.Check(Law, 1301, 300, PoolGen.Arb(PoolGen.Of(PoolKind.Average).Where(c => !c.Ceil)), c =>
+    public Property Average_pool_is_a_box_filter_divided_by_the_window_or_the_covered_count() =>
+        Prop.ForAll(PoolGen.Arb(PoolGen.Of(PoolKind.Average).Where(c => !c.Ceil)), c =>
         {
             var x = Sample.RealTensor(c.InputShape, c.Seed);
             var box = new ConvSpec(c.Rank, c.Channels, c.Kernel, c.Stride, Padding.Of(c.Padding), c.Dilation, c.Channels, bias: false);
@@ -33,5 +34,5 @@ public class PoolEquivalenceLaws
                 Sample.Values(AvgPool.Forward(Sample.Double, x, c.Spec)), expected, 1e-12, 1e-12);
         });
 
-    private static Tensor Fill(Shape shape, double v) => Functional.Tests.Support.DoubleBackend.Tensor(shape, Enumerable.Repeat(v, shape.Count).ToArray());
+    private static Tensor Fill(Shape shape, double v) => DoubleBackend.Tensor(shape, Enumerable.Repeat(v, shape.Count).ToArray());
 }

@@ -1,17 +1,16 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Backends;
 using Functional.Backends.Reference;
-using Functional.Random;
 using Functional.Properties.Support;
+using Functional.Random;
 using Xunit;
 
 namespace Functional.Properties;
 
 public class PoolLaws
 {
-    // FUNCTIONAL_SEED reseeds these too (see Seeds); the second number keeps each property's stream its own.
-    private static Config Seeded(int tests, ulong seed) => Seeds.Config(tests, 200 + seed);
 
     /// <summary>A valid 2-d pooling over a small N×C×H×W input, with every option drawn.</summary>
     private static Gen<(int H, int W, int K, int S, int P, int D, bool Ceil, bool Include, long Seed)> Configs(bool dilated) =>
@@ -32,10 +31,10 @@ public class PoolLaws
         Enumerable.Range(0, ShapeRules.PoolOutputSize(i, k, s, p, d, ceil))
             .All(o => Enumerable.Range(0, k).Any(j => o * s - p + j * d >= 0 && o * s - p + j * d < i));
 
-    [Fact]
+    [Property(MaxTest = 1000)]
     [Trait("Law", "InvalidInput")]
-    public void A_dilated_window_that_reads_only_padding_is_rejected_exactly_when_it_occurs() =>
-        Seeds.Run("InvalidInput", 223, () => Prop.ForAll(
+    public Property A_dilated_window_that_reads_only_padding_is_rejected_exactly_when_it_occurs() =>
+        Prop.ForAll(
             (from k in Gen.Choose(1, 4) from s in Gen.Choose(1, 3) from p in Gen.Choose(0, k / 2) from d in Gen.Choose(1, 3)
              from i in Gen.Choose(1, 9) from ceil in Gen.Elements(false, true)
              where ShapeRules.PoolOutputSize(i, k, s, p, d, ceil) >= 1
@@ -45,8 +44,7 @@ public class PoolLaws
                 var valid = EveryWindowReadsInput(c.i, c.k, c.s, c.p, c.d, c.ceil);
                 try { PoolSpec.Square(1, c.k, c.s, c.p, c.d, c.ceil).Geometry(Shape.Sequences(1, 1, c.i), PoolKind.Max, "law"); return valid; }
                 catch (ShapeException e) { return !valid && e.Message.Contains("reads only padding"); }
-            })
-            .Check(Seeded(1000, 23)));
+            });
 
     private static PoolGeometry Geometry((int H, int W, int K, int S, int P, int D, bool Ceil, bool Include, long Seed) c, PoolKind kind) =>
         PoolSpec.Square(2, c.K, c.S, c.P, c.D, c.Ceil, c.Include).Geometry(Shape.Images(2, 2, c.H, c.W), kind, "law");
@@ -58,10 +56,10 @@ public class PoolLaws
         return Enumerable.Range(0, n).Select(i => levels > 0 ? key.Below(i, levels) : key.UniformDouble(i) * 2 - 1).ToArray();
     }
 
-    [Fact]
+    [Property(MaxTest = 400)]
     [Trait("Law", "Adjoint")]
-    public void Average_pool_backward_is_the_adjoint_of_its_forward() =>
-        Seeds.Run("Adjoint", 221, () => Prop.ForAll(Configs(dilated: false).ToArbitrary(), c =>
+    public Property Average_pool_backward_is_the_adjoint_of_its_forward() =>
+        Prop.ForAll(Configs(dilated: false).ToArbitrary(), c =>
             {
                 var g = Geometry(c, PoolKind.Average);
                 var x = Values(g.InputLength, c.Seed);
@@ -72,13 +70,12 @@ public class PoolLaws
                 PoolKernels.Backward<double>(g, r, [], dx);
                 double lhs = y.Zip(r, (a, b) => a * b).Sum(), rhs = x.Zip(dx, (a, b) => a * b).Sum();
                 return Math.Abs(lhs - rhs) <= 1e-12 * (1 + Math.Abs(lhs));
-            })
-            .Check(Seeded(400, 21)));
+            });
 
-    [Fact]
+    [Property(MaxTest = 400)]
     [Trait("Law", "GradientCheck")]
-    public void Max_pool_takes_the_first_maximum_of_each_window_and_routes_all_of_dy_there() =>
-        Seeds.Run("GradientCheck", 222, () => Prop.ForAll(Configs(dilated: true).ToArbitrary(), c =>
+    public Property Max_pool_takes_the_first_maximum_of_each_window_and_routes_all_of_dy_there() =>
+        Prop.ForAll(Configs(dilated: true).ToArbitrary(), c =>
             {
                 var g = Geometry(c, PoolKind.Max);
                 var x = Values(g.InputLength, c.Seed, levels: 3);
@@ -104,6 +101,5 @@ public class PoolLaws
                 var dx = new double[g.InputLength];
                 PoolKernels.Backward<double>(g, dy, argmax, dx);
                 return Math.Abs(dx.Sum() - dy.Sum()) < 1e-9;
-            })
-            .Check(Seeded(400, 22)));
+            });
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Functional.Ops;
 using Functional.Properties.Support;
 using Xunit;
@@ -48,10 +49,10 @@ public class ReceptiveFieldLaws
         select new Chain(rank, layers, input, pick);
 
     // 200 chains: each runs the backward pass of up to four layers on inputs of a few hundred pixels.
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void Computed_field_equals_the_bounding_box_of_the_input_gradient_of_one_output_pixel() =>
-        Seeds.Check(Law, 901, 200, Chains.ToArbitrary(), chain =>
+    public Property Computed_field_equals_the_bounding_box_of_the_input_gradient_of_one_output_pixel() =>
+        Prop.ForAll(Chains.ToArbitrary(), chain =>
         {
             var field = Field(chain.Layers);
             var (dx, o) = Trace(chain, o: null);
@@ -64,10 +65,10 @@ public class ReceptiveFieldLaws
             return true;
         });
 
-    [Fact]
+    [Property(MaxTest = 200)]
     [Trait("Law", Law)]
-    public void Network_summary_reports_the_same_field_per_dim() =>
-        Seeds.Check(Law, 903, 200, Chains.ToArbitrary(), chain =>
+    public Property Network_summary_reports_the_same_field_per_dim() =>
+        Prop.ForAll(Chains.ToArbitrary(), chain =>
         {
             // The same chain as DSL layers; the last summary row carries the field of the whole network.
             var network = chain.Layers.Select(l => l.Pool
@@ -82,10 +83,10 @@ public class ReceptiveFieldLaws
             return true;
         });
 
-    [Fact]
+    [Property(MaxTest = 100)]
     [Trait("Law", Law)]
-    public void L_stacked_k_wide_convs_see_1_plus_L_times_k_minus_1_pixels() =>
-        Seeds.Check(Law, 902, 100, (from l in Gen.Choose(1, 5) from k in Gen.Choose(1, 5) select (l, k)).ToArbitrary(), t =>
+    public Property L_stacked_k_wide_convs_see_1_plus_L_times_k_minus_1_pixels() =>
+        Prop.ForAll((from l in Gen.Choose(1, 5) from k in Gen.Choose(1, 5) select (l, k)).ToArbitrary(), t =>
         {
             var chain = new Chain(1, Enumerable.Repeat(new Layer(false, t.k, 1, 1, 0), t.l).ToArray(), 1 + t.l * (t.k - 1), 0);
             var (dx, _) = Trace(chain, 0);

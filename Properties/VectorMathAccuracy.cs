@@ -1,7 +1,7 @@
-using System.Runtime.Intrinsics;
 using Functional.Backends;
 using Functional.Backends.Cpu;
 using Functional.Backends.Reference;
+using System.Runtime.Intrinsics;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 
 results=$(mktemp -d)
 status=0
-for project in Tests/Functional.Tests.csproj Properties/Functional.Properties.csproj FSharp.Tests/Functional.FSharp.Tests.fsproj; do
+for project in Tests/Functional.Tests.csproj Properties/Functional.Properties.csproj FSharp.Tests/Functional.FSharp.Tests.fsproj \
+    Examples/FSharpLaws/Functional.Examples.FSharpLaws.fsproj; do
   name=$(basename "$project"); name=${name%.*}
   echo "== $name"
   dotnet test "$project" -c Release --no-build --nologo -v:q \

@@ -1,4 +1,3 @@
-using Functional.Properties.Generators;
 
 namespace Functional.Properties.Support;
 

@@ -8,7 +8,7 @@ namespace Functional.Tests.Adoption;
 /// <summary>
 /// The packages as a user meets them: their metadata, and fresh projects outside the repository that restore them
 /// from artifacts/packages and compile and run every documented snippet (one program per language; the law kit's
-/// snippets, one more against the Properties project), and the training script run by <c>dotnet fsi</c>. Slow (each restores and compiles a project): trait Category=Packages.
+/// snippets, one more against the Functional.Laws package), and the training script run by <c>dotnet fsi</c>. Slow (each restores and compiles a project): trait Category=Packages.
 /// </summary>
 [Trait("Category", "Packages")]
 public class PackageTests
@@ -21,6 +21,7 @@ public class PackageTests
     [InlineData("Functional.Core", new[] { "Google.Protobuf", "ILGPU", "Microsoft.Extensions.Logging" })]
     [InlineData("Functional.Dsl", new[] { "Functional.Core", "Microsoft.Extensions.Logging" })]
     [InlineData("Functional.FSharp", new[] { "Functional.Core", "Functional.Dsl", "FSharp.Core" })]
+    [InlineData("Functional.Laws", new[] { "Functional.Core", "Functional.Dsl", "FsCheck" })]
     public void A_package_carries_its_readme_licence_xml_docs_embedded_symbols_and_dependencies(string id, string[] dependencies)
     {
         using var zip = ZipFile.OpenRead(Path.Combine(Packages.Folder(Repo), $"{id}.{Packages.Version(Repo)}.nupkg"));
@@ -46,14 +47,20 @@ public class PackageTests
             $"""<PackageReference Include="Functional.Dsl" Version="{Packages.Version(Repo)}" />""");
 
     /// <summary>
-    /// The law kit is not a package yet (its support code reaches Core's internals), so its snippets are compiled
-    /// the way the docs tell a user to use it: with a reference to the Properties project, already built.
+    /// The law kit's snippets form a program of their own that restores Functional.Laws (and through it FsCheck)
+    /// from the packages, as a user's test project does; FsCheck.Xunit is added for the <c>[Property]</c> form.
     /// </summary>
     [Fact]
-    public void Every_law_kit_snippet_compiles_and_runs_against_the_Properties_project() =>
+    public void Every_law_kit_snippet_compiles_and_runs_against_the_Functional_Laws_package() =>
         RunCSharp(Pages.Snippets("csharp").Where(s => s.Setup == LawKit).ToArray(),
-            $"""<ProjectReference Include="{Repo}/Properties/Functional.Properties.csproj" />""",
-            "<BuildProjectReferences>false</BuildProjectReferences>");
+            $"""
+            <PackageReference Include="Functional.Laws" Version="{Packages.Version(Repo)}" />
+                <PackageReference Include="FsCheck.Xunit" Version="{FsCheckXunitVersion}" />
+            """);
+
+    // The FsCheck.Xunit the repository itself pins (paket.lock), so the snippets compile against what the laws run on.
+    private static string FsCheckXunitVersion => File.ReadLines(Path.Combine(Repo, "paket.lock"))
+        .Select(l => l.Trim()).First(l => l.StartsWith("FsCheck.Xunit (", StringComparison.Ordinal))["FsCheck.Xunit (".Length..^1];
 
     private const string LawKit = "laws";
 
@@ -100,6 +107,7 @@ public class PackageTests
               </ItemGroup>
               <ItemGroup>
                 <PackageReference Include="Functional.FSharp" Version="{Packages.Version(Repo)}" />
+                <PackageReference Include="Functional.Laws" Version="{Packages.Version(Repo)}" />
               </ItemGroup>
             </Project>
             """);

@@ -12,7 +12,16 @@ public static class Packages
     private static bool fresh;
 
     /// <summary>The library packages the consumer tests restore.</summary>
-    public static readonly string[] Libraries = ["Functional.Core", "Functional.Dsl", "Functional.FSharp"];
+    public static readonly string[] Libraries = ["Functional.Core", "Functional.Dsl", "Functional.FSharp", "Functional.Laws"];
+
+    // The project folder each library is built in.
+    private static string ProjectFolder(string id) => id switch
+    {
+        "Functional.Core" => "Core",
+        "Functional.Dsl" => "Dsl",
+        "Functional.FSharp" => "FSharp",
+        _ => "Laws",
+    };
 
     /// <summary>artifacts/packages under <paramref name="repo"/>.</summary>
     public static string Folder(string repo) => Path.Combine(repo, "artifacts", "packages");
@@ -35,7 +44,7 @@ public static class Packages
             var stale = Libraries.Any(id =>
             {
                 var package = Path.Combine(Folder(repo), $"{id}.{version}.nupkg");
-                var dll = Path.Combine(repo, id == "Functional.Core" ? "Core" : id == "Functional.Dsl" ? "Dsl" : "FSharp", "bin", "Release", "net10.0", $"{id}.dll");
+                var dll = Path.Combine(repo, ProjectFolder(id), "bin", "Release", "net10.0", $"{id}.dll");
                 return !File.Exists(package) || File.GetLastWriteTimeUtc(package) < File.GetLastWriteTimeUtc(dll);
             });
             if (stale) Pack(repo);

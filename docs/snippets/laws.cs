@@ -1,4 +1,5 @@
-// LayerLaws and the DSL.
+// The law kit (package Functional.Laws) and the DSL.
 using Functional;
-using Functional.Properties;
+using Functional.Laws;
+using Functional.Network;
 using static Functional.Dsl.Layers;

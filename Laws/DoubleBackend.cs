@@ -1,7 +1,7 @@
 using Functional.Backends;
 using Functional.Backends.Reference;
 
-namespace Functional.Tests.Support;
+namespace Functional.Laws;
 
 /// <summary>Storage of doubles, so that whole operations run in double precision for gradient checks.</summary>
 public sealed class DoubleStorage(double[] data) : TensorStorage

@@ -1,16 +1,14 @@
 using Functional.Network;
 using Functional.Random;
-using Functional.Tests.Support;
-using Xunit.Sdk;
 
-namespace Functional.Properties;
+namespace Functional.Laws;
 
 /// <summary>
 /// Laws any <see cref="Layer"/> must obey, callable from a user's own test project for a layer they wrote:
 /// its declared shapes agree with what it computes, its pullback is the gradient (central differences in double),
-/// and, for a linear or affine layer, its pullback is the adjoint of its forward. Each check runs the layer through
-/// <see cref="Layer.Init"/> and <see cref="Model.Forward"/> only, so it needs no access to the layer's internals,
-/// and throws <see cref="XunitException"/> with the layer, the input and the first disagreement.
+/// for a linear or affine layer its pullback is the adjoint of its forward, and a stride-1 circular layer commutes
+/// with translations. Each check runs the layer through <see cref="Layer.Init"/> and <see cref="Model.Forward"/>
+/// only, so it needs no access to the layer's internals, works under any test framework, and throws <see cref="LawViolation"/> with the layer, the input and the first disagreement.
 /// </summary>
 public static class LayerLaws
 {
@@ -90,6 +88,32 @@ public static class LayerLaws
             throw Fail(layer, input, $"⟨Jv, w⟩ = {lhs:R} but ⟨v, Jᵀw⟩ = {rhs:R}");
     }
 
+    /// <summary>
+    /// Translation equivariance: the layer commutes with a cyclic shift of its input along the spatial dims,
+    /// layer(roll(x, shift)) = roll(layer(x), shift). It holds for stride-1 layers whose padding wraps around
+    /// (circular padding) or that have none across the shifted dims, followed by element-wise maps; a layer that
+    /// mixes positions unevenly (zero padding at the borders, strides, flatten and dense) breaks it, which is what the
+    /// check is for. Runs in evaluation mode, so batch statistics do not enter; compares in float within
+    /// <paramref name="atol"/>, since a shift reorders nothing inside a window but may reorder a reduction.
+    /// </summary>
+    /// <param name="shift">One cyclic shift per spatial dim of <paramref name="input"/> (negative shifts go back).</param>
+    public static void CheckTranslationEquivariance(Layer layer, Shape input, int[] shift, int batch = 2, int seed = 0, double atol = 1e-5)
+    {
+        if (shift.Length != input.Rank - 1)
+            throw new ArgumentException($"{shift.Length} shifts for the {input.Rank - 1} spatial dims of {input}.", nameof(shift));
+        var model = layer.Init(input, seed);
+        var x = Tensor.Uniform(input.WithBatch(batch), Key.FromSeed(seed + 1), -1f, 1f);
+        var key = Key.FromSeed(seed + 2);
+        Tensor Run(Tensor t) => model.Forward(t, key, training: false).Output;
+        var (shiftedFirst, shiftedAfter) = (Run(Grid.Roll(x, shift)), Grid.Roll(Run(x), shift));
+        Same(layer, input, "the output shape of the shifted input", shiftedFirst.Shape, shiftedAfter.Shape);
+        var (a, b) = (shiftedFirst.ToArray(), shiftedAfter.ToArray());
+        for (var i = 0; i < a.Length; i++)
+            if (!(Math.Abs(a[i] - b[i]) <= atol))
+                throw Fail(layer, input, $"shifting the input by ({string.Join(", ", shift)}) gives {a[i]:R} at output entry {i}, " +
+                    $"but shifting the output gives {b[i]:R}");
+    }
+
     /// <summary>The model with its parameters and state copied into double tensors, running on the double backend.</summary>
     public static Model ToDouble(Model model)
     {
@@ -145,5 +169,5 @@ public static class LayerLaws
         catch (ShapeException) { return layer.Description; }
     }
 
-    private static XunitException Fail(Layer layer, Shape input, string message) => new($"{Describe(layer, input)} on input {input}: {message}.");
+    private static LawViolation Fail(Layer layer, Shape input, string message) => new($"{Describe(layer, input)} on input {input}: {message}.");
 }

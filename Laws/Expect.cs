@@ -1,4 +1,4 @@
-namespace Functional.Properties.Support;
+namespace Functional.Laws;
 
 /// <summary>
 /// Assertions for properties: each returns true or throws a message that says what differs and where, so the
@@ -42,6 +42,3 @@ public static class Expect
         ? true
         : throw new LawViolation($"{what}: got {actual}, expected {expected}.");
 }
-
-/// <summary>A law does not hold on a case; the message says how.</summary>
-public sealed class LawViolation(string message) : Exception(message);

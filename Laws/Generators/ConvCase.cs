@@ -1,4 +1,4 @@
-namespace Functional.Properties.Generators;
+namespace Functional.Laws.Generators;
 
 /// <summary>
 /// One convolution to test: its hyper-parameters, an input shape they fit, and a seed for the tensors. Arrays

@@ -1,4 +1,4 @@
-namespace Functional.Properties.Support;
+namespace Functional.Laws;
 
 /// <summary>
 /// Index arithmetic on row-major tensors, written out independently of the kernels so that laws can rearrange

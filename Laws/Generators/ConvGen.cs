@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Functional.Properties.Generators;
+namespace Functional.Laws.Generators;
 
 /// <summary>
 /// Valid convolutions, small enough to run thousands of times. Stride, dilation and groups above 1 each come up

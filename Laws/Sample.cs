@@ -1,9 +1,8 @@
 using Functional.Backends;
 using Functional.Random;
-using Functional.Tests.Support;
 using ExecutionContext = Functional.Backends.ExecutionContext;
 
-namespace Functional.Properties.Support;
+namespace Functional.Laws;
 
 /// <summary>
 /// Test tensors drawn from a seed. Small integers make every sum of products exact in float32 (far below 2²⁴),

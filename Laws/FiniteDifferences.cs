@@ -1,6 +1,5 @@
-using Xunit.Sdk;
 
-namespace Functional.Tests.Support;
+namespace Functional.Laws;
 
 /// <summary>
 /// Central finite differences in double precision, for checking analytic backward passes. Test a scalar
@@ -39,12 +38,12 @@ public static class FiniteDifferences
     public static void AssertClose(string what, ReadOnlySpan<double> analytic, ReadOnlySpan<double> numeric, double rtol = 1e-5, double atol = 1e-7)
     {
         if (analytic.Length != numeric.Length)
-            throw new XunitException($"{what}: analytic gradient has {analytic.Length} entries, numeric {numeric.Length}.");
+            throw new LawViolation($"{what}: analytic gradient has {analytic.Length} entries, numeric {numeric.Length}.");
         for (var i = 0; i < analytic.Length; i++)
         {
             var err = Math.Abs(analytic[i] - numeric[i]);
             if (!(err <= atol + rtol * Math.Abs(numeric[i])))
-                throw new XunitException($"{what}: gradient entry {i} is {analytic[i]:R} analytically but {numeric[i]:R} by central differences (|Δ| = {err:E2}).");
+                throw new LawViolation($"{what}: gradient entry {i} is {analytic[i]:R} analytically but {numeric[i]:R} by central differences (|Δ| = {err:E2}).");
         }
     }
 

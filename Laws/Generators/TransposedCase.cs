@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Functional.Properties.Generators;
+namespace Functional.Laws.Generators;
 
 /// <summary>
 /// A transposed convolution built from a zero-padded conv: the conv maps the transposed op's output back to its

@@ -1,7 +1,7 @@
 using Functional.Backends;
 using Functional.Backends.Reference;
 
-namespace Functional.Tests.Support;
+namespace Functional.Laws;
 
 public sealed partial class DoubleBackend
 {

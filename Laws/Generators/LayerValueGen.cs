@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using Functional.Network;
 using static Functional.Dsl.Layers;
 
-namespace Functional.Properties.Generators;
+namespace Functional.Laws.Generators;
 
 /// <summary>
 /// Layer values with arbitrary hyper-parameters, nested in every combinator: for laws about the value itself (its

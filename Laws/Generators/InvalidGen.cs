@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using Functional.Backends;
 using Functional.Ops;
 
-namespace Functional.Properties.Generators;
+namespace Functional.Laws.Generators;
 
 /// <summary>
 /// An invalid configuration: a valid case with exactly one rule broken, the op name its error must start with,

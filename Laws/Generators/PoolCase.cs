@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Functional.Backends;
 
-namespace Functional.Properties.Generators;
+namespace Functional.Laws.Generators;
 
 /// <summary>One max or average pooling to test, with an input shape it fits and a seed for the tensors.</summary>
 public sealed record PoolCase(PoolKind Kind, int Rank, int Batch, int Channels, int[] Input, int[] Kernel, int[] Stride,
