@@ -26,8 +26,11 @@ public sealed class OnnxExportFunctionLayerTests
             "hardswish" => Hardswish,
             _ => Mish,
         };
-        // The conv's outputs span a few units either side of zero, where the activations bend (Hardswish's ±3).
-        Check(Sequential(Conv(4, 3, padding: 1), ChannelAffine, activation), Shape.Image(2, 6, 6));
+        // Weights scaled up so the conv's outputs reach past ±3, where Hardswish's clamps start.
+        var model = OnnxRuntimeCheck.Build(Sequential(Conv(4, 3, padding: 1), activation), Shape.Image(2, 6, 6));
+        model = model.WithParameters(model.Parameters.Map((_, t) => Tensor.FromArray(t.Shape, t.ToArray().Select(v => 8f * v).ToArray())));
+        Assert.Contains(model.Predict(Tensor.Uniform(Shape.Images(5, 2, 6, 6), Random.Key.FromSeed(5), -1f, 1f)).ToArray(), v => v > 3f);
+        OnnxRuntimeCheck.Agrees(model);
     }
 
     [Fact]
