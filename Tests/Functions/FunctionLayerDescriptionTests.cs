@@ -59,15 +59,3 @@ public class FunctionLayerDescriptionTests
         Assert.Contains("must be N×C×H×W", u.Message);
     }
 }
-
-/// <summary>The ONNX exporter refuses the modern layers it has no form for, naming the layer and its path.</summary>
-public class FunctionLayerOnnxTests
-{
-    [Fact]
-    public void Export_of_a_modern_layer_is_a_clear_error()
-    {
-        var model = Conv(2, 3).Then(GELU()).Then(Flatten).Then(Dense(2)).Init(Shape.Image(1, 5, 5), seed: 1);
-        var e = Assert.Throws<Io.Onnx.OnnxExportException>(() => Io.Onnx.OnnxExport.ToOnnx(model));
-        Assert.Contains("GELU (PointActivationLayer) has no ONNX form", e.Message);
-    }
-}

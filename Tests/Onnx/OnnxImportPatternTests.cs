@@ -107,16 +107,16 @@ public sealed class OnnxImportPatternTests
         Assert.Contains("broadcast", e.Message);
     }
 
-    private static (OnnxGraph Graph, string Input) Start()
+    internal static (OnnxGraph Graph, string Input) Start()
     {
         var g = new OnnxGraph();
         return (g, g.Reserve("input"));
     }
 
-    private static string Weights(OnnxGraph g, string name, long[] dims, int seed) =>
+    internal static string Weights(OnnxGraph g, string name, long[] dims, int seed) =>
         g.Floats(name, dims, Tensor.Uniform(Shape.Of(dims.Select(d => (int)d)), Key.FromSeed(seed), -1f, 1f).ToArray());
 
-    private static byte[] Write(OnnxGraph g, string y, Shape input, Shape output)
+    internal static byte[] Write(OnnxGraph g, string y, Shape input, Shape output)
     {
         var outputName = g.Add("output", "Identity", [y]);
         return OnnxModelWriter.Write(g, "pattern", "", new OnnxValue("input", input), new OnnxValue(outputName, output), new Dictionary<string, string>());
@@ -124,7 +124,7 @@ public sealed class OnnxImportPatternTests
 
     /// <summary>Writes the graph, imports it and checks Predict against ONNX Runtime at batch sizes 1 and 5. The
     /// declared output shape is for readers only (ONNX Runtime computes the true one, which the import must match).</summary>
-    private static Model Agrees(OnnxGraph g, string y, Shape input, Shape? output = null)
+    internal static Model Agrees(OnnxGraph g, string y, Shape input, Shape? output = null)
     {
         var bytes = Write(g, y, input, output ?? input);
         var model = OnnxIo.Import("pattern.onnx", bytes);

@@ -42,6 +42,7 @@ internal sealed partial class OnnxEmitter(OnnxGraph graph, TensorTree parameters
         PadLayer p => graph.Add(NodeName(path, "pad"), "Pad",
             [x, graph.Int64s(Site.Join(path, "pads"), [0, 0, .. p.Before.Select(b => (long)b), 0, 0, .. p.After.Select(a => (long)a)])],
             OnnxAttribute.Text("mode", PadMode(p.Mode))),
+        Functional.Network.Functions.FunctionLayer f => EmitFunction(f, x, shape, path),
         _ => throw new OnnxExportException(path, $"{layer.Description} ({layer.GetType().Name}) has no ONNX form in this exporter."),
     };
 

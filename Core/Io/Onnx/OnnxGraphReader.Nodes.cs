@@ -20,6 +20,12 @@ internal sealed partial class OnnxGraphReader
         "Flatten" when Attribute(node, "axis", 1L) == 1 => (new FlattenLayer(), x),
         // view(N, -1), view(-1, k), flatten: to rows of the batch (0 copies the batch size; 1 is a fixed batch of one).
         "Reshape" when Attribute(node, "allowzero", 0L) == 0 && Constant(node, 1).Int64s is [Batch or 0 or 1, -1 or > 0] or [-1, > 0] => (new FlattenLayer(), x),
+        "Reshape" when FlattenRange(node) is { } range => (range, x),
+        "HardSwish" => (new Functional.Network.Functions.PointActivationLayer(Backends.PointOp.Hardswish), x),
+        "Mish" => (new Functional.Network.Functions.PointActivationLayer(Backends.PointOp.Mish), x),
+        "LayerNormalization" => (LayerNorm(node), x),
+        "InstanceNormalization" => (InstanceNorm(node), x),
+        "Resize" => (Resize(node), x),
         "GlobalAveragePool" => (new AdaptivePoolLayer(1, Global: true), x),
         "MaxPool" or "AveragePool" => (Pool(node), x),
         "BatchNormalization" => (Own(new BatchNormLayer(Eps: Attribute(node, "epsilon", 1e-5f)),

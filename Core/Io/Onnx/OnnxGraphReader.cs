@@ -4,7 +4,8 @@ using Functional.Network.Combinators;
 namespace Functional.Io.Onnx;
 
 /// <summary>The imported layer, and each primitive's tensors by name (<c>weight</c>, <c>running_mean</c>, …).</summary>
-internal sealed class ImportedLayer(Layer layer, Dictionary<Layer, Dictionary<string, Tensor>> tensors, Dictionary<Layer, int> ranks)
+internal sealed class ImportedLayer(Layer layer, Dictionary<Layer, Dictionary<string, Tensor>> tensors, Dictionary<Layer, int> ranks,
+    Dictionary<Layer, long[]> trailing)
 {
     public Layer Layer { get; } = layer;
 
@@ -27,6 +28,9 @@ internal sealed class ImportedLayer(Layer layer, Dictionary<Layer, Dictionary<st
             default:
                 if (ranks.TryGetValue(root, out var rank) && rank != input.Rank)
                     throw new OnnxFormatException($"{file}: a per-channel constant of rank {rank} meets a value of shape {input}, where it would not broadcast over the channels.");
+                // A reshape read as a flatten of dims names the dims after the merged one; they must be the input's.
+                if (trailing.TryGetValue(root, out var after) && !input.Dims.Skip(input.Rank - after.Length).Select(d => (long)d).SequenceEqual(after))
+                    throw new OnnxFormatException($"{file}: a Reshape to [0…, -1, {string.Join(", ", after)}] meets a value of shape {input}, whose last dims differ, which no flatten of dims expresses.");
                 break;
         }
     }
@@ -103,10 +107,11 @@ internal sealed partial class OnnxGraphReader(OnnxFile file)
     private readonly Dictionary<string, OnnxNode> producers = Producers(file);
     private readonly Dictionary<Layer, Dictionary<string, Tensor>> tensors = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Layer, int> ranks = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Layer, long[]> trailing = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> visiting = [];
     private readonly Dictionary<OnnxNode, int> order = file.Nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, (IEqualityComparer<OnnxNode>)ReferenceEqualityComparer.Instance);
 
-    public ImportedLayer Build() => new(Path(file.Input, file.Output), tensors, ranks);
+    public ImportedLayer Build() => new(Path(file.Input, file.Output), tensors, ranks, trailing);
 
     /// <summary>The layer computing value <paramref name="to"/> from value <paramref name="from"/>.</summary>
     private Layer Path(string from, string to)
@@ -119,6 +124,13 @@ internal sealed partial class OnnxGraphReader(OnnxFile file)
                 ?? throw new OnnxFormatException($"{file.Path}: value '{to}' is neither produced by a node nor the input '{from}' (a missing initializer?).");
             var data = DataInputs(node);
             if (data.Count == 0) throw new OnnxFormatException($"{file.Path}: {Describe(node)} reads no data, only constants.");
+            // Several nodes that together are one layer (GELU's Erf formula, x·σ(x), GroupNorm) end here.
+            if (Fused(node, data) is { } fused)
+            {
+                layers.Add(fused.Layer);
+                to = fused.Input;
+                continue;
+            }
             if (data.Count == 1)
             {
                 var (layer, input) = Convert(node, data[0]);

@@ -16,7 +16,9 @@ public static class Onnx
         "Conv", "ConvTranspose", "Pad", "Gemm", "MatMul (+ Add)", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax",
         "LogSoftmax", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape (to N×features)",
         "Add (residual, or a per-channel constant)", "Mul, Sub, Div (by a per-channel constant)", "Concat (channels)", "Gather (channels)",
-        "Identity", "Dropout", "Constant", "Shape, Gather, Unsqueeze, Squeeze, Concat, Reshape, Slice, Transpose, Cast, ConstantOfShape (folded: constants and the batch size)",
+        "Identity", "Dropout", "Constant", "HardSwish", "Mish", "LayerNormalization (axis 1 or −k)", "InstanceNormalization",
+        "Resize (integer scales: nearest asymmetric/floor, 2-d linear)", "Reshape (to [0…, -1, k…]: flatten of dims)",
+        "Div, Erf, Add, Mul (GELU's Erf formula)", "Sigmoid, Mul (SiLU)", "Reshape, InstanceNormalization, Reshape, Mul, Add (GroupNorm)", "Shape, Gather, Unsqueeze, Squeeze, Concat, Reshape, Slice, Transpose, Cast, ConstantOfShape (folded: constants and the batch size)",
     ];
 
     /// <summary>Imports the network in <paramref name="path"/> as a model on the Reference backend.</summary>
