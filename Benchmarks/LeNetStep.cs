@@ -7,12 +7,12 @@ namespace Functional.Benchmarks;
 
 /// <summary>
 /// One LeNet-5 training step built from the operations (conv 6@5×5 pad 2, ReLU, max-pool 2, conv 16@5×5, ReLU,
-/// max-pool 2, dense 120, 84, 10, cross-entropy) with an SGD update: the same work as scripts/bench_torch.py's
+/// max-pool 2, dense 120, 84, 10, cross-entropy) with an SGD update, each conv, ReLU and max-pool as one block: the same work as scripts/bench_torch.py's
 /// PyTorch LeNet step (forward, backward, optimizer step).
 /// </summary>
 public sealed class LeNetStep
 {
-    private const float LearningRate = 0.01f;
+    private static readonly SgdStep Update = SgdStep.From(0.01, 0, 0, 0, false);
     private readonly ExecutionContext _ctx;
     private readonly Tensor _images;
     private readonly int[] _labels;
@@ -36,8 +36,10 @@ public sealed class LeNetStep
     public float Run()
     {
         var (ctx, p, relu) = (_ctx, _p, Activation.ReLU);
-        var z1 = Conv.Forward(ctx, C1, _images, p[0], p[1]); var a1 = relu.Forward(ctx, z1); var m1 = MaxPool.Forward(ctx, a1, Pool);
-        var z2 = Conv.Forward(ctx, C3, m1.Output, p[2], p[3]); var a2 = relu.Forward(ctx, z2); var m2 = MaxPool.Forward(ctx, a2, Pool);
+        // Each conv, ReLU and max pooling runs as one block, as the model runs them: the same bits without the
+        // conv's full-size output as a tensor (docs/cpu.md, "Memory and garbage collection").
+        var m1 = ConvReLUMaxPool.Forward(ctx, C1, _images, p[0], p[1], Pool);
+        var m2 = ConvReLUMaxPool.Forward(ctx, C3, m1.Output, p[2], p[3], Pool);
         var f = Flatten.Forward(ctx, m2.Output);
         var z3 = Dense.Forward(ctx, f, p[4], p[5]); var a3 = relu.Forward(ctx, z3);
         var z4 = Dense.Forward(ctx, a3, p[6], p[7]); var a4 = relu.Forward(ctx, z4);
@@ -47,19 +49,16 @@ public sealed class LeNetStep
         var g5 = Dense.Backward(ctx, a4, p[8], loss.Gradient);
         var g4 = Dense.Backward(ctx, a3, p[6], relu.Backward(ctx, z4, a4, g5.Input));
         var g3 = Dense.Backward(ctx, f, p[4], relu.Backward(ctx, z3, a3, g4.Input));
-        var d2 = MaxPool.Backward(ctx, m2, Flatten.Backward(ctx, m2.Output.Shape, g3.Input));
-        var g2 = Conv.Backward(ctx, C3, m1.Output, p[2], p[3], relu.Backward(ctx, z2, a2, d2));
-        var d1 = MaxPool.Backward(ctx, m1, g2.Input);
+        var g2 = ConvReLUMaxPool.Backward(ctx, C3, m1.Output, p[2], p[3], m2, Flatten.Backward(ctx, m2.Output.Shape, g3.Input));
         // The images need no gradient, so the first conv computes only its parameters' (as PyTorch does).
-        var g1 = Conv.ParameterGradients(ctx, C1, _images, p[0], p[1], relu.Backward(ctx, z1, a1, d1));
+        var g1 = ConvReLUMaxPool.ParameterGradients(ctx, C1, _images, p[0], p[1], m1, g2.Input);
 
         Tensor[] grads = [g1.Weight, g1.Bias!, g2.Weight, g2.Bias!, g3.Weight, g3.Bias!, g4.Weight, g4.Bias!, g5.Weight, g5.Bias!];
         for (var i = 0; i < p.Length; i++)
         {
-            var step = ctx.Backend.Allocate(p[i].Count);
-            ctx.Backend.Unary(UnaryOp.Scale, LearningRate, grads[i].Storage, step);
-            var next = ctx.Backend.Allocate(p[i].Count);
-            ctx.Backend.Binary(BinaryOp.Subtract, new AxisGeometry(1, p[i].Count, 1), p[i].Storage, step, false, next);
+            // One new tensor per parameter, as the model's SGD: p − lr·g in one kernel.
+            var next = ctx.Backend.AllocateUninitialized(p[i].Count);
+            ctx.Backend.SgdUpdate(Update, p[i].Storage, grads[i].Storage, null, next, null);
             // The benchmark keeps training from the same parameters so every timed step does identical work.
             GC.KeepAlive(next);
         }

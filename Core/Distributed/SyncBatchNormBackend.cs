@@ -119,6 +119,13 @@ public sealed partial class SyncBatchNormBackend : IBackend
     /// <inheritdoc />
     public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) => inner.ConvForward(g, x, w, bias, y);
     /// <inheritdoc />
+    public void ConvReLUMaxPoolForward(in ConvGeometry conv, in PoolGeometry pool, TensorStorage x, TensorStorage w, TensorStorage? bias,
+        TensorStorage y, IndexStorage argmax) => inner.ConvReLUMaxPoolForward(conv, pool, x, w, bias, y, argmax);
+    /// <inheritdoc />
+    public void ConvReLUMaxPoolBackward(in ConvGeometry conv, in PoolGeometry pool, TensorStorage x, TensorStorage w, TensorStorage y,
+        IndexStorage argmax, TensorStorage dy, TensorStorage? dx, TensorStorage dw, TensorStorage? dbias) =>
+        inner.ConvReLUMaxPoolBackward(conv, pool, x, w, y, argmax, dy, dx, dw, dbias);
+    /// <inheritdoc />
     public void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx) => inner.ConvBackwardData(g, dy, w, dx);
     /// <inheritdoc />
     public void ConvBackwardFilter(in ConvGeometry g, TensorStorage x, TensorStorage dy, TensorStorage dw, TensorStorage? dbias) => inner.ConvBackwardFilter(g, x, dy, dw, dbias);

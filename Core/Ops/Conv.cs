@@ -110,6 +110,6 @@ public static class Conv
     }
 
     // The input as the conv kernel reads it: padded explicitly when the mode is not zeros.
-    private static TensorStorage Padded(ExecutionContext ctx, ConvPlan plan, Tensor x) =>
+    internal static TensorStorage Padded(ExecutionContext ctx, ConvPlan plan, Tensor x) =>
         plan.Pad is { } pad ? Pad.Apply(ctx, pad, plan.PaddingMode, x.Storage) : x.Storage;
 }

@@ -34,7 +34,9 @@ public static class Dense
         var y = SeamCalls.New(ctx, OutputShape(x.Shape, w.Shape, b?.Shape, layer));
         int rows = x.Count / w.Shape[1], outs = w.Shape[0];
         ctx.Backend.Gemm(new GemmGeometry(rows, outs, w.Shape[1], TransB: true), x.Storage, w.Storage, y.Storage);
-        return b is null ? y : SeamCalls.PerAxis(ctx, BinaryOp.Add, new AxisGeometry(rows, outs, 1), y, b);
+        // The bias is added in place, as the inference plan does: y is this call's own buffer, seen by no one yet.
+        if (b is not null) ctx.Backend.Binary(BinaryOp.Add, new AxisGeometry(rows, outs, 1), y.Storage, b.Storage, true, y.Storage);
+        return y;
     }
 
     /// <summary>dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy.</summary>

@@ -39,6 +39,20 @@ public sealed partial class CountingBackend(IBackend inner) : IBackend
     public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y)
     { Count(); inner.ConvForward(g, x, w, bias, y); }
     /// <inheritdoc />
+    public void ConvReLUMaxPoolForward(in ConvGeometry conv, in PoolGeometry pool, TensorStorage x, TensorStorage w, TensorStorage? bias,
+        TensorStorage y, IndexStorage argmax)
+    { Count(); inner.ConvReLUMaxPoolForward(conv, pool, x, w, bias, y, argmax); }
+    /// <inheritdoc />
+    public void ConvReLUMaxPoolBackward(in ConvGeometry conv, in PoolGeometry pool, TensorStorage x, TensorStorage w, TensorStorage y,
+        IndexStorage argmax, TensorStorage dy, TensorStorage? dx, TensorStorage dw, TensorStorage? dbias)
+    {
+        Count();
+        // The block's input gradient is a backward-data conv, so tests that count those (work skipped for the first
+        // layer) count it fused or not.
+        if (dx is not null) Count(nameof(IBackend.ConvBackwardData));
+        inner.ConvReLUMaxPoolBackward(conv, pool, x, w, y, argmax, dy, dx, dw, dbias);
+    }
+    /// <inheritdoc />
     public void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx)
     { Count(); inner.ConvBackwardData(g, dy, w, dx); }
     /// <inheritdoc />

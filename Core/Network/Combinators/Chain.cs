@@ -65,6 +65,23 @@ public sealed record Chain : Layer
         {
             var segment = Segment(i);
             var childPass = pass.ForChild(i, inputGradient: pass.InputGradient || i > first);
+            if (ConvBlock(i) is { } block)
+            {
+                // A conv, ReLU, max-pool block runs as one: the conv's full-size output never becomes a tensor.
+                var (convSite, poolSite) = (ChildSite(site, i), ChildSite(site, i + 2));
+                // The pooling's shape errors name the pooling layer, as they would unfused.
+                block.Pool.Infer(block.Conv.Infer(y.Shape, convSite), poolSite);
+                var blockOutput = block.Conv.RunWithReLUMaxPool(y, parameters.Subtree(segment), state.Subtree(segment), childPass, convSite, block.Pool);
+                (y, states[i]) = (blockOutput.Output, blockOutput.State.Prefix(segment));
+                pullbacks[i] = blockOutput.Pullback;
+                for (var j = i + 1; j <= i + 2; j++)
+                {
+                    states[j] = state.Subtree(Segment(j)).Prefix(Segment(j));
+                    pullbacks[j] = dy => new PullbackResult(dy, TensorTree.Empty);
+                }
+                i += 2;
+                continue;
+            }
             // A batch norm runs the ReLU after it in the same pass; the ReLU's place in the backward passes dy on.
             var norm = Unnamed(Layers[i]) as BatchNormLayer;
             var fused = norm is not null && i + 1 < Layers.Length && BatchNormLayer.FusesWith(Unnamed(Layers[i + 1]));
@@ -93,6 +110,13 @@ public sealed record Chain : Layer
             return pass.InputGradient ? new PullbackResult(dy, all) : PullbackResult.ParametersOnly(all);
         });
     }
+
+    // Layers i, i + 1 and i + 2 as a conv, a ReLU and a max pooling, or null. The conv has parameters, so it is never
+    // before the first child whose pullback runs, and the block's pullback stands for all three.
+    private (ConvLayer Conv, PoolLayer Pool)? ConvBlock(int i) =>
+        i + 2 < Layers.Length && Unnamed(Layers[i]) is ConvLayer conv && BatchNormLayer.FusesWith(Unnamed(Layers[i + 1]))
+            && Unnamed(Layers[i + 2]) is PoolLayer { Type: PoolType.Max } pool
+            ? (conv, pool) : null;
 
     // A name changes where the parameters live, not what the layer computes.
     private static Layer Unnamed(Layer layer) => layer is Named n ? Unnamed(n.Layer) : layer;

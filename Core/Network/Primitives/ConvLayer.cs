@@ -67,6 +67,29 @@ public sealed record ConvLayer(int Filters, PerDim Kernel, PerDim Stride, Paddin
             ShapeRules.Resolve(spec.Padding, d, spec.Rank, input[2 + d], spec.Kernel[d], spec.Stride[d], spec.Dilation[d], "Conv").Before)).ToArray();
     }
 
+    /// <summary>
+    /// This conv, the ReLU after it and the max pooling after that in one pass (<see cref="ConvReLUMaxPool"/>): the
+    /// pooled output and the conv's gradients are the three layers' bits, without the conv's and the ReLU's
+    /// full-size outputs as tensors of their own. The caller has checked the pooling against the conv's output.
+    /// </summary>
+    internal LayerOutput RunWithReLUMaxPool(Tensor x, TensorTree parameters, TensorTree state, Pass pass, Site site, PoolLayer pool) =>
+        site.Locate(Description, () =>
+        {
+            var spec = Spec(x.Shape);
+            var (w, b) = (parameters["weight"], parameters.Find("bias"));
+            var forward = ConvReLUMaxPool.Forward(pass.Context, spec, x, w, b, pool.Spec(spec.Plan(x.Shape).OutputShape));
+            return new LayerOutput(forward.Output, state, dy =>
+            {
+                if (!pass.InputGradient)
+                {
+                    var p = ConvReLUMaxPool.ParameterGradients(pass.Context, spec, x, w, b, forward, dy);
+                    return PullbackResult.ParametersOnly(WeightAndBias(p.Weight, p.Bias));
+                }
+                var g = ConvReLUMaxPool.Backward(pass.Context, spec, x, w, b, forward, dy);
+                return new PullbackResult(g.Input, WeightAndBias(g.Weight, g.Bias));
+            });
+        });
+
     /// <inheritdoc />
     protected override LayerOutput Apply(Tensor x, TensorTree parameters, TensorTree state, Pass pass)
     {
