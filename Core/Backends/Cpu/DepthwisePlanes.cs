@@ -31,9 +31,10 @@ internal static unsafe class DepthwisePlanes
     /// <summary>Work items covering <paramref name="planes"/> planes.</summary>
     public static int Items(int planes) => (planes + PlanesPerItem - 1) / PlanesPerItem;
 
-    /// <summary>Output planes item·8 … item·8+7 (image-major, then channel): bias, then the taps in order.</summary>
+    /// <summary>Output planes item·8 … item·8+7 (image-major, then channel): bias, then the taps in order (then the
+    /// ReLU, on each plane while it is in cache, when <paramref name="relu"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int item)
+    public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool relu)
     {
         var (kH, kW, kP, m) = (g.Kernel.H, g.Kernel.W, g.Kernel.Product, g.OutPerGroup);
         var (rows, cols) = (g.Output.H + (kH - 1) * g.Dilation.H, Round8(g.Output.W) + (kW - 1) * g.Dilation.W);
@@ -56,6 +57,7 @@ internal static unsafe class DepthwisePlanes
                         Prefetch(x + (long)((p + 1) / g.OutChannels * g.InChannels + (p + 1) % g.OutChannels / m) * g.Input.Product, g.Input.Product);
                     Correlate(src, cols, y + (long)p * g.Output.Product, g.Output.H, g.Output.W, offs, w + (long)co * kP, kP,
                         bias == null ? 0f : bias[co]);
+                    if (relu) CpuBackend.ReLUInPlace(y + (long)p * g.Output.Product, g.Output.Product);
                 }
             }
         }
@@ -111,16 +113,16 @@ internal static unsafe class DepthwisePlanes
         }
     }
 
-    // dst[r·oW + c] = init + Σ_t taps[t]·src[r·cols + c + offs[t]]: four vectors of a row in registers; a row not a
-    // multiple of 8 wide ends with a vector that overlaps the previous one, which recomputes the same values.
+    // dst[r·oW + c] = init + Σ_t taps[t]·src[r·rowStride + c + offs[t]]: four vectors of a row in registers; a row
+    // not a multiple of 8 wide ends with a vector that overlaps the previous one, which recomputes the same values.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate(float* src, int cols, float* dst, int oH, int oW, int* offs, float* taps, int n, float init)
+    internal static void Correlate(float* src, int rowStride, float* dst, int oH, int oW, int* offs, float* taps, int n, float init)
     {
         var start = Vector256.Create(init);
         var narrow = stackalloc float[8];
         for (var r = 0; r < oH; r++)
         {
-            var s = src + r * cols;
+            var s = src + (long)r * rowStride;
             var d = dst + r * oW;
             if (oW < 8)
             {
