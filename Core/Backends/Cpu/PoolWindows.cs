@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Functional.Backends.Cpu;
 
@@ -108,7 +110,11 @@ internal static unsafe class PoolWindows
                 {
                     var top = (d * H + 2 * h) * W;
                     float* r0 = xp + top, r1 = xp + top + W;
-                    for (var w = 0; w < ow; w++, o++)
+                    var w = 0;
+                    // Without indices to store, eight windows at a time: the same taps, order and rule per lane.
+                    if (argmax == null && Avx2.IsSupported)
+                        for (; w + 8 <= ow; w += 8, o += 8) Max2x2Vector(r0 + 2 * w, r1 + 2 * w, y + o);
+                    for (; w < ow; w++, o++)
                     {
                         var c = 2 * w;
                         var (best, index) = (r0[c], top + c);
@@ -124,6 +130,24 @@ internal static unsafe class PoolWindows
                 }
         }
     }
+
+    // Windows w … w+7 of a row pair: the even and odd columns of 16 floats per row are split with in-lane shuffles,
+    // the four taps are merged in the scalar order (a later tap wins if greater or NaN), and one 64-bit permute puts
+    // the eight maxima in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max2x2Vector(float* r0, float* r1, float* y)
+    {
+        var (a0, a1, b0, b1) = (Vector256.Load(r0), Vector256.Load(r0 + 8), Vector256.Load(r1), Vector256.Load(r1 + 8));
+        var best = Avx.Shuffle(a0, a1, 0b10_00_10_00);
+        best = Later(best, Avx.Shuffle(a0, a1, 0b11_01_11_01));
+        best = Later(best, Avx.Shuffle(b0, b1, 0b10_00_10_00));
+        best = Later(best, Avx.Shuffle(b0, b1, 0b11_01_11_01));
+        Avx2.Permute4x64(best.AsDouble(), 0b11_01_10_00).AsSingle().Store(y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Later(Vector256<float> best, Vector256<float> v) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v), v, best);
 
     /// <summary>Average (and adaptive average) backward: each window spreads dy/n over its taps, windows in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
