@@ -17,8 +17,18 @@ internal static unsafe class GemmDriver
 
     /// <summary>Multiplies the m×k matrix A by the k×n matrix B into C (row stride <paramref name="ldc"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
-        Run(a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    {
+        if (GemmSmallM.Applies(b, m, alpha)) GemmSmallM.Run(a, b, c, ldc, m, n, k, beta);
+        else Run(a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    }
+
+    /// <summary>The K blocks: as many as K_c needs, of equal size (576 → 3 × 192) so no block is a short remainder.</summary>
+    public static (int Count, int Size) KBlocks(int k)
+    {
+        var count = (k + KcMax - 1) / KcMax;
+        return (count, (k + count - 1) / count);
+    }
 
     /// <summary>Multiplies the m×k matrix A by the k×n matrix that <paramref name="b"/> packs into C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -43,9 +53,7 @@ internal static unsafe class GemmDriver
                     for (var j = 0; j < n; j++) EpilogueStore.Element(c + (long)i * ldc + j, 0f, EpilogueStore.At(start, i), e);
             return;
         }
-        // Split K into equal blocks no larger than K_c (576 → 3 × 192) so no block is a short remainder.
-        var kBlocks = (k + KcMax - 1) / KcMax;
-        var kcStep = (k + kBlocks - 1) / kBlocks;
+        var (kBlocks, kcStep) = KBlocks(k);
         // A short A (one M_c block, the usual conv shape) is packed once for all K blocks, and B then goes in panels
         // small enough to stay in L2 next to it; a tall A keeps the L3-sized panels and is packed per block.
         var shortA = m <= Mc;

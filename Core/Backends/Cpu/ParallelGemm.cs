@@ -11,8 +11,12 @@ internal static unsafe class ParallelGemm
     private const long SerialLimit = 1L << 18;
 
     /// <summary>C = α·A·B + β·C for an m×k A and a k×n B, over the pool's threads when the problem is large enough.</summary>
-    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
-        Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    {
+        if ((pool.Threads == 1 || (long)m * n * k < SerialLimit) && GemmSmallM.Applies(b, m, alpha))
+            GemmSmallM.Run(a, b, c, ldc, m, n, k, beta);
+        else Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    }
 
     /// <summary>C = α·A·B + β·C with B packed by <paramref name="b"/>, split over the pool like the strided overload.</summary>
     public static void Run<TB>(WorkerPool pool, Strided a, TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta)

@@ -40,7 +40,8 @@ internal sealed class ConvStep(int input, int output, ConvGeometry geometry, Ten
     }
 }
 
-/// <summary>y = x·Wᵀ (+ b per row) (then ReLU): the unfused dense layer's seam calls, the bias added in place.</summary>
+/// <summary>y = x·Wᵀ (+ b per row) (then ReLU): the unfused dense layer's seam calls, the bias added in place, with Wᵀ
+/// stored row-major by the plan (the same sums in the same order as the layer's x·W with B transposed).</summary>
 internal sealed class DenseStep(int input, int output, GemmGeometry geometry, TensorStorage weight, TensorStorage? bias, bool relu)
     : PlanStep([input], output)
 {

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Functional.Backends.Cpu;
+
+/// <summary>
+/// GEMMs with fewer rows than the register tile (a dense layer at batch 1–5) and row-major B, without packing: the
+/// packed path would copy all of B per call to feed a tile whose rows are mostly padding, which costs more than the
+/// sums. Each element is the same chain as in <see cref="GemmDriver"/>: per K block (the same blocks), fused
+/// multiply-adds over k in order from zero, then one addition to C, so the bits match the packed path's.
+/// </summary>
+internal static unsafe class GemmSmallM
+{
+    /// <summary>Whether this path computes the GEMM: m below the tile, B's rows contiguous, α = 1 (packing scales A by
+    /// α, a rounding this path would have to repeat), and 256-bit vectors.</summary>
+    public static bool Applies(in Strided b, int m, float alpha) =>
+        m < MicroKernel.MR && b.Cs == 1 && alpha == 1f && Vector256.IsHardwareAccelerated;
+
+    /// <summary>C = A·B + β·C for an m×k A and a k×n row-major B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float beta)
+    {
+        if (m <= 0 || n <= 0) return;
+        for (var i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (long)i * ldc, n);
+            if (beta == 0f) row.Clear();
+            else if (beta != 1f) foreach (ref var v in row) v *= beta;
+        }
+        if (k <= 0) return;
+        var (kBlocks, kc) = GemmDriver.KBlocks(k);
+        for (var i = 0; i < m; i++)
+        {
+            var ai = a.P + (long)i * a.Rs;
+            var ci = c + (long)i * ldc;
+            for (var pc = 0; pc < k; pc += kc)
+            {
+                var (k0, k1) = (pc, Math.Min(k, pc + kc));
+                var j = 0;
+                for (; j + 16 <= n; j += 16)
+                {
+                    Vector256<float> s0 = default, s1 = default;
+                    for (var p = k0; p < k1; p++)
+                    {
+                        var x = Vector256.Create(ai[(long)p * a.Cs]);
+                        var bp = b.P + (long)p * b.Rs + j;
+                        s0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), s0);
+                        s1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), s1);
+                    }
+                    (Vector256.Load(ci + j) + s0).Store(ci + j);
+                    (Vector256.Load(ci + j + 8) + s1).Store(ci + j + 8);
+                }
+                for (; j < n; j++)
+                {
+                    var s = 0f;
+                    for (var p = k0; p < k1; p++) s = MathF.FusedMultiplyAdd(ai[(long)p * a.Cs], b.P[(long)p * b.Rs + j], s);
+                    ci[j] += s;
+                }
+            }
+        }
+    }
+}
