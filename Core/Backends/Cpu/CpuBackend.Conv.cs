@@ -43,8 +43,7 @@ public sealed partial class CpuBackend : IConvReLUForward
             }
             if (SmallConvRows.AppliesForward(g))
             {
-                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py);
-                if (relu) ForRange(ys.Length, (start, count) => ReLUInPlace((float*)ay + start, count));
+                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
                 return;
             }
             ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu));
