@@ -37,6 +37,34 @@ internal static unsafe class GemmSmallM
             {
                 var (k0, k1) = (pc, Math.Min(k, pc + kc));
                 var j = 0;
+                // Four slivers at once: eight independent chains hide the FMA latency that two would wait on.
+                for (; j + 64 <= n; j += 64)
+                {
+                    Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                    Vector256<float> s4 = default, s5 = default, s6 = default, s7 = default;
+                    for (var p = k0; p < k1; p++)
+                    {
+                        var x = Vector256.Create(ai[(long)p * a.Cs]);
+                        var bp = b.P + (long)p * b.Rs + j;
+                        s0 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp), s0);
+                        s1 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 8), s1);
+                        s2 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 16), s2);
+                        s3 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 24), s3);
+                        s4 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 32), s4);
+                        s5 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 40), s5);
+                        s6 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 48), s6);
+                        s7 = Vector256.FusedMultiplyAdd(x, Vector256.Load(bp + 56), s7);
+                    }
+                    var cj = ci + j;
+                    (Vector256.Load(cj) + s0).Store(cj);
+                    (Vector256.Load(cj + 8) + s1).Store(cj + 8);
+                    (Vector256.Load(cj + 16) + s2).Store(cj + 16);
+                    (Vector256.Load(cj + 24) + s3).Store(cj + 24);
+                    (Vector256.Load(cj + 32) + s4).Store(cj + 32);
+                    (Vector256.Load(cj + 40) + s5).Store(cj + 40);
+                    (Vector256.Load(cj + 48) + s6).Store(cj + 48);
+                    (Vector256.Load(cj + 56) + s7).Store(cj + 56);
+                }
                 for (; j + 16 <= n; j += 16)
                 {
                     Vector256<float> s0 = default, s1 = default;
