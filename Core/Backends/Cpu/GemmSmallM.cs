@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Functional.Backends.Cpu;
 
@@ -65,6 +66,11 @@ internal static unsafe class GemmSmallM
                     (Vector256.Load(cj + 48) + s6).Store(cj + 48);
                     (Vector256.Load(cj + 56) + s7).Store(cj + 56);
                 }
+                if (j < n && Avx.IsSupported)
+                {
+                    Tail(ai, a.Cs, b, ci, j, n, k0, k1);
+                    continue;
+                }
                 for (; j + 16 <= n; j += 16)
                 {
                     Vector256<float> s0 = default, s1 = default;
@@ -86,5 +92,40 @@ internal static unsafe class GemmSmallM
                 }
             }
         }
+    }
+
+    // Columns j … n−1 (fewer than 64) in one pass over the K block: eight chains through lane masks, the lanes past n
+    // masked off (neither read nor written), so a row of 120 (LeNet's dense layer) needs no 2-chain or scalar loops
+    // that wait on each FMA's latency. Each lane's chain is the one above.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tail(float* ai, int cs, in Strided b, float* ci, int j, int n, int k0, int k1)
+    {
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        Vector256<float> Mask(int v) => Vector256.LessThan(lane, Vector256.Create(n - j - 8 * v)).AsSingle();
+        var (m0, m1, m2, m3, m4, m5, m6, m7) = (Mask(0), Mask(1), Mask(2), Mask(3), Mask(4), Mask(5), Mask(6), Mask(7));
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector256<float> s4 = default, s5 = default, s6 = default, s7 = default;
+        for (var p = k0; p < k1; p++)
+        {
+            var x = Vector256.Create(ai[(long)p * cs]);
+            var bp = b.P + (long)p * b.Rs + j;
+            s0 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp, m0), s0);
+            s1 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 8, m1), s1);
+            s2 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 16, m2), s2);
+            s3 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 24, m3), s3);
+            s4 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 32, m4), s4);
+            s5 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 40, m5), s5);
+            s6 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 48, m6), s6);
+            s7 = Vector256.FusedMultiplyAdd(x, Avx.MaskLoad(bp + 56, m7), s7);
+        }
+        var c = ci + j;
+        Avx.MaskStore(c, m0, Avx.MaskLoad(c, m0) + s0);
+        Avx.MaskStore(c + 8, m1, Avx.MaskLoad(c + 8, m1) + s1);
+        Avx.MaskStore(c + 16, m2, Avx.MaskLoad(c + 16, m2) + s2);
+        Avx.MaskStore(c + 24, m3, Avx.MaskLoad(c + 24, m3) + s3);
+        Avx.MaskStore(c + 32, m4, Avx.MaskLoad(c + 32, m4) + s4);
+        Avx.MaskStore(c + 40, m5, Avx.MaskLoad(c + 40, m5) + s5);
+        Avx.MaskStore(c + 48, m6, Avx.MaskLoad(c + 48, m6) + s6);
+        Avx.MaskStore(c + 56, m7, Avx.MaskLoad(c + 56, m7) + s7);
     }
 }
