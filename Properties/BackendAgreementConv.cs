@@ -44,7 +44,7 @@ public class BackendAgreementConv
         select (i, k, s, dil, p0, o);
 
     private static Arbitrary<(ConvGeometry G, long Seed)> Cases() =>
-        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide(), StridedWide(), DepthwisePlanes(), SmallChannels()).ToArbitrary();
+        Gen.OneOf(Geometries(), Pointwise(), Depthwise(), Wide(), StridedWide(), DepthwisePlanes(), DepthwiseStrided(), SmallChannels()).ToArbitrary();
 
     // Depthwise rows wide enough for the eight-wide vector path and its borders, mostly at unit stride.
     private static Gen<(ConvGeometry G, long Seed)> Depthwise() =>
@@ -131,6 +131,26 @@ public class BackendAgreementConv
         select (new ConvGeometry(2, batch, channels, channels * multiplier, channels, new Dims3(1, h, w), new Dims3(1, kh, kw),
             new Dims3(1, 1, 1), new Dims3(1, dil, dil), new Dims3(0, pads[0], pads[2]), new Dims3(1, oh, ow)), (long)seed);
 
+    // 2-d depthwise planes strided 2 along W (1 or 2 along H): the phase-plane kernels, with rows narrower than,
+    // equal to and wider than a vector, odd and even widths and padding, dilation, and taps landing in either phase.
+    private static Gen<(ConvGeometry G, long Seed)> DepthwiseStrided() =>
+        from batch in Gen.Choose(1, 3)
+        from channels in Gen.Choose(2, 4)
+        from multiplier in Gen.Choose(1, 2)
+        from h in Gen.Choose(1, 12)
+        from w in Gen.Choose(1, 60)
+        from kh in Gen.Elements(1, 2, 3, 3, 3, 5)
+        from kw in Gen.Elements(1, 2, 3, 3, 3, 5)
+        from sh in Gen.Choose(1, 2)
+        from dil in Gen.Choose(1, 2)
+        from pads in Gen.ArrayOf(Gen.Choose(0, 3), 4)
+        from seed in Gen.Choose(0, 1_000_000)
+        let spanH = h + pads[0] + pads[1] - dil * (kh - 1) - 1
+        let spanW = w + pads[2] + pads[3] - dil * (kw - 1) - 1
+        where spanH >= 0 && spanW >= 0
+        select (new ConvGeometry(2, batch, channels, channels * multiplier, channels, new Dims3(1, h, w), new Dims3(1, kh, kw),
+            new Dims3(1, sh, 2), new Dims3(1, dil, dil), new Dims3(0, pads[0], pads[2]), new Dims3(1, spanH / sh + 1, spanW / 2 + 1)), (long)seed);
+
     // Ungrouped 2-d convs with few channels and rows up to 40 wide (LeNet-like layers): the direct small-channel
     // kernels, with channel counts on both sides of their six-channel tile (one and two channels run alone) and rows
     // on both sides of 16 and 32.
@@ -172,6 +192,24 @@ public class BackendAgreementConv
             Reference.ConvForward(c.G, Store(x), Store(w), Store(b), expected);
             Cpu.ConvForward(c.G, Store(x), Store(w), Store(b), actual);
             return Close($"forward {c.G}", Read(expected), Read(actual), Terms(c.G));
+        });
+
+    // The inference plan's conv with the ReLU run inside its kernels (GEMM tiles, depthwise planes, small-channel
+    // rows): close to the Reference conv then ReLU, and the same bits as the Cpu backend's own conv then ReLU entry.
+    [Property(MaxTest = 300)]
+    [Trait("Law", "BackendAgreement")]
+    public Property Conv_with_fused_ReLU_agrees_with_conv_then_ReLU() =>
+        Prop.ForAll(Cases(), c =>
+        {
+            var (x, w, b) = (Values(c.G.InputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1), Values(c.G.OutChannels, c.Seed + 2));
+            var (expected, unfused, fused) = (Garbage(c.G.OutputLength), Garbage(c.G.OutputLength), Garbage(c.G.OutputLength));
+            Reference.ConvForward(c.G, Store(x), Store(w), Store(b), expected);
+            Reference.Unary(UnaryOp.ReLU, 0f, expected, expected);
+            Cpu.ConvForward(c.G, Store(x), Store(w), Store(b), unfused);
+            Cpu.Unary(UnaryOp.ReLU, 0f, unfused, unfused);
+            ((IConvReLUForward)Cpu).ConvReLUForward(c.G, Store(x), Store(w), Store(b), fused);
+            return Close($"fused ReLU {c.G}", Read(expected), Read(fused), Terms(c.G))
+                && Read(unfused).Select(BitConverter.SingleToInt32Bits).SequenceEqual(Read(fused).Select(BitConverter.SingleToInt32Bits));
         });
 
     [Property(MaxTest = 300)]

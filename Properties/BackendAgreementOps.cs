@@ -41,6 +41,27 @@ public class BackendAgreementOps
             return Close($"gemm {g}", Read(cr), Read(cc), g.K + 2);
         });
 
+    // Fewer rows than the register tile skip packing (a dense layer at batch 1); each row must still get the bits it
+    // gets inside a taller GEMM, or a sample's prediction would depend on its batch size.
+    [Property(MaxTest = 100)]
+    [Trait("Law", "BackendAgreement")]
+    public Property Gemm_rows_do_not_depend_on_how_many_rows_are_multiplied() =>
+        Prop.ForAll((from m in Gen.Choose(1, 5)
+                     from n in Gen.OneOf(Gen.Choose(1, 40), Gen.Choose(100, 300))
+                     from k in Gen.OneOf(Gen.Choose(0, 20), Gen.Choose(250, 600))
+                     from tb in Gen.Elements(false, true)
+                     from beta in Gen.Elements(0f, 1f, 0.25f)
+                     from seed in Gen.Choose(0, 1_000_000)
+                     select (m, n, k, tb, beta, seed)).ToArbitrary(), c =>
+        {
+            const int tall = 13;
+            var (a, b, start) = (Values(tall * c.k, c.seed), Values(c.k * c.n, c.seed + 1), Values(tall * c.n, c.seed + 2));
+            var (few, many) = (Store(start[..(c.m * c.n)]), Store((float[])start.Clone()));
+            Cpu.Gemm(new GemmGeometry(c.m, c.n, c.k, TransB: c.tb, Beta: c.beta), Store(a[..(c.m * c.k)]), Store(b), few);
+            Cpu.Gemm(new GemmGeometry(tall, c.n, c.k, TransB: c.tb, Beta: c.beta), Store(a), Store(b), many);
+            return Identical($"gemm rows m={c.m} n={c.n} k={c.k} tb={c.tb}", Read(many)[..(c.m * c.n)], Read(few));
+        });
+
     private static Gen<(int Outer, int Axis, int Inner, long Seed)> Axes() =>
         from outer in Gen.Choose(1, 9)
         from axis in Gen.Choose(1, 40)

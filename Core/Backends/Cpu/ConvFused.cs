@@ -10,9 +10,10 @@ namespace Functional.Backends.Cpu;
 /// </summary>
 internal static unsafe class ConvFused
 {
-    /// <summary>y[block, group] = bias + W_g · col, with col read in place.</summary>
+    /// <summary>y[block, group] = bias + W_g · col (then the ReLU when <paramref name="relu"/>), with col read in place
+    /// and the bias and ReLU applied as the tiles are stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial)
+    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial, bool relu)
     {
         var (n0, count, grp, rows, positions) = ConvGemm.Item(g, item);
         var (m, cols, cin, e) = (g.OutPerGroup, count * positions, g.InPerGroup, PaddedInput.PlaneLength(g));
@@ -27,11 +28,12 @@ internal static unsafe class ConvFused
                 PaddedInput.Columns(g, count, cin, po);
                 PaddedInput.Rows(g, 0, cin, po + cols);
                 var c = count == 1 ? ConvGemm.Output(g, y, n0, grp) : pp + (long)count * cin * e;
-                for (var co = 0; co < m; co++) Simd.Fill(c + (long)co * cols, bias == null ? 0f : bias[grp * m + co], cols);
                 var a = new Strided(w + (long)grp * m * rows, rows, 1);
                 var panel = new Im2ColPanel(pp, po, po + cols);
-                if (serial) GemmDriver.Run(a, panel, c, cols, m, cols, rows, 1f, 1f);
-                else ParallelGemm.Run(pool, a, panel, c, cols, m, cols, rows, 1f, 1f);
+                var start = bias == null ? null : bias + grp * m;
+                var store = Epilogue.Start | (relu ? Epilogue.ReLU : Epilogue.None);
+                if (serial) GemmDriver.Run(a, panel, c, cols, m, cols, rows, 1f, 1f, start, store);
+                else ParallelGemm.Run(pool, a, panel, c, cols, m, cols, rows, 1f, 1f, start, store);
                 if (count > 1) ConvGemm.Rows(g, c, y, n0, count, grp, m, toBlock: false);
             }
         }

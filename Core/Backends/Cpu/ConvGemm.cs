@@ -20,40 +20,54 @@ internal static unsafe class ConvGemm
     /// <summary>Images side by side in one GEMM; a function of the geometry alone, never of the thread count.</summary>
     public static int ImagesPerBlock(in ConvGeometry g) => Math.Clamp(TargetColumns / Math.Max(1, g.Output.Product), 1, Math.Max(1, g.Batch));
 
+    /// <summary>
+    /// Images per block of forward and backward-data: as many blocks as <see cref="ImagesPerBlock"/> makes, with the
+    /// images spread evenly over them (16 images of 14×14 as 4 × 4, not 5 + 5 + 5 + 1, which left one of two threads
+    /// idle for a fifth of MobileNet's 14×14 layers). These passes sum each element over its taps alone, so the block
+    /// size never changes a bit; the filter gradient, which sums over the images of a block, keeps its own blocks.
+    /// </summary>
+    public static int BlockImages(in ConvGeometry g)
+    {
+        var nb = ImagesPerBlock(g);
+        var blocks = (g.Batch + nb - 1) / nb;
+        return Math.Max(1, (g.Batch + blocks - 1) / Math.Max(1, blocks));
+    }
+
     /// <summary>Work items of forward and backward-data: (image block, group) pairs.</summary>
     public static int Items(in ConvGeometry g)
     {
-        var nb = ImagesPerBlock(g);
+        var nb = BlockImages(g);
         return (g.Batch + nb - 1) / nb * g.Groups;
     }
 
-    /// <summary>y[block, group] = bias + W_g · col.</summary>
-    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial)
+    /// <summary>y[block, group] = bias + W_g · col (then the ReLU when <paramref name="relu"/>), the bias and the ReLU
+    /// applied as the GEMM stores its tiles rather than in passes of their own.</summary>
+    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial, bool relu)
     {
         var (n0, count, grp, rows, positions) = Item(g, item);
         if (PaddedInput.Applies(g) && !(count == 1 && IsPointwise(g)))
         {
-            ConvFused.Forward(pool, g, x, w, bias, y, item, serial);
+            ConvFused.Forward(pool, g, x, w, bias, y, item, serial, relu);
             return;
         }
         var (m, cols) = (g.OutPerGroup, count * positions);
         var a = new Strided(w + (long)grp * m * rows, rows, 1);
-        if (count == 1)
+        var start = bias == null ? null : bias + grp * m;
+        var e = Epilogue.Start | (relu ? Epilogue.ReLU : Epilogue.None);
+        if (count == 1 && IsPointwise(g))
         {
-            var yp = Output(g, y, n0, grp);
-            for (var co = 0; co < m; co++) Simd.Fill(yp + (long)co * positions, bias == null ? 0f : bias[grp * m + co], positions);
-            if (IsPointwise(g)) { Gemm(pool, serial, a, new Strided(Input(g, x, n0, grp), positions, 1), yp, positions, m, positions, rows, 1f); return; }
+            Gemm(pool, serial, a, new Strided(Input(g, x, n0, grp), positions, 1), Output(g, y, n0, grp), positions, m, positions, rows, start, e);
+            return;
         }
-        var buffer = Scratch.Rent(rows * cols + m * cols);
+        var buffer = Scratch.Rent(rows * cols + (count == 1 ? 0 : m * cols));
         try
         {
             fixed (float* col = buffer)
             {
                 for (var i = 0; i < count; i++) Im2Col.Gather(g, Input(g, x, n0 + i, grp), g.InPerGroup, col + i * positions, cols);
-                if (count == 1) { Gemm(pool, serial, a, new Strided(col, cols, 1), Output(g, y, n0, grp), positions, m, cols, rows, 1f); return; }
+                if (count == 1) { Gemm(pool, serial, a, new Strided(col, cols, 1), Output(g, y, n0, grp), positions, m, cols, rows, start, e); return; }
                 var yb = col + (long)rows * cols;
-                for (var co = 0; co < m; co++) Simd.Fill(yb + (long)co * cols, bias == null ? 0f : bias[grp * m + co], cols);
-                Gemm(pool, serial, a, new Strided(col, cols, 1), yb, cols, m, cols, rows, 1f);
+                Gemm(pool, serial, a, new Strided(col, cols, 1), yb, cols, m, cols, rows, start, e);
                 Rows(g, yb, y, n0, count, grp, m, toBlock: false);
             }
         }
@@ -199,6 +213,12 @@ internal static unsafe class ConvGemm
             }
     }
 
+    private static void Gemm(WorkerPool pool, bool serial, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float* start, Epilogue e)
+    {
+        if (serial) GemmDriver.Run(a, new StridedPanel(b), c, ldc, m, n, k, 1f, 1f, start, e);
+        else ParallelGemm.Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, 1f, 1f, start, e);
+    }
+
     private static void Gemm(WorkerPool pool, bool serial, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float beta)
     {
         if (serial) GemmDriver.Run(a, b, c, ldc, m, n, k, 1f, beta);
@@ -215,7 +235,7 @@ internal static unsafe class ConvGemm
 
     internal static (int N0, int Count, int Group, int Rows, int Positions) Item(in ConvGeometry g, int item)
     {
-        var nb = ImagesPerBlock(g);
+        var nb = BlockImages(g);
         var n0 = item / g.Groups * nb;
         return (n0, Math.Min(nb, g.Batch - n0), item % g.Groups, g.InPerGroup * g.Kernel.Product, g.Output.Product);
     }

@@ -1,13 +1,21 @@
 namespace Functional.Backends.Cpu;
 
 // The convolution family as GEMMs over (image, group) items: W_g[C_out/G × rows] · col[rows × positions].
-public sealed partial class CpuBackend
+public sealed partial class CpuBackend : IConvReLUForward
 {
     /// <inheritdoc />
-    public unsafe void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y)
+    public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) =>
+        ConvForward(g, x, w, bias, y, relu: false);
+
+    /// <inheritdoc />
+    void IConvReLUForward.ConvReLUForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) =>
+        ConvForward(g, x, w, bias, y, relu: true);
+
+    // The GEMM paths apply the ReLU as they store their tiles, the depthwise kernels on each plane while it is in cache.
+    private unsafe void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y, bool relu)
     {
         float[] xs = Host(x), ws = Host(w), ys = Host(y), bs = bias is null ? [] : Host(bias);
-        SeamChecks.Conv(g, xs.Length, ws.Length, bias is null ? null : bs.Length, ys.Length, "cpu ConvForward");
+        SeamChecks.Conv(g, xs.Length, ws.Length, bias is null ? null : bs.Length, ys.Length, relu ? "cpu ConvReLUForward" : "cpu ConvForward");
         var geo = g;
         fixed (float* px = xs, pw = ws, py = ys, pb = bs)
         {
@@ -15,21 +23,30 @@ public sealed partial class CpuBackend
             if (IsDepthwise(g) && DepthwisePlanes.Applies(g))
             {
                 _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
-                    DepthwisePlanes.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i));
+                    DepthwisePlanes.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
+                return;
+            }
+            if (IsDepthwise(g) && DepthwiseStride2.Applies(g))
+            {
+                _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
+                    DepthwiseStride2.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
                 return;
             }
             if (IsDepthwise(g))
             {
                 _pool.For(g.Batch * g.OutChannels, i =>
-                    DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels));
+                {
+                    DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels);
+                    if (relu) ReLUInPlace((float*)ay + (long)i * geo.Output.Product, geo.Output.Product);
+                });
                 return;
             }
             if (SmallConvRows.AppliesForward(g))
             {
-                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py);
+                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
                 return;
             }
-            ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial));
+            ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu));
         }
     }
 
@@ -100,11 +117,14 @@ public sealed partial class CpuBackend
             {
                 ConvFused.FlipWeights(g, w, pf);
                 var (t, ady, af, adx) = (ConvFused.Flipped(g), (nint)dy, (nint)pf, (nint)dx);
-                ForItems(t, (item, serial) => ConvFused.Forward(_pool, t, (float*)ady, (float*)af, null, (float*)adx, item, serial));
+                ForItems(t, (item, serial) => ConvFused.Forward(_pool, t, (float*)ady, (float*)af, null, (float*)adx, item, serial, false));
             }
         }
         finally { Scratch.Return(flipped); }
     }
+
+    // The ReLU entry's own kernel, so the same bits as a separate ReLU.
+    internal static unsafe void ReLUInPlace(float* y, int n) => VectorKernels.Unary(UnaryOp.ReLU, 0f, y, y, n);
 
     /// <summary>One input channel per group, more than one group: the direct kernels beat im2col + GEMM.</summary>
     private static bool IsDepthwise(in ConvGeometry g) => g.InPerGroup == 1 && g.Groups > 1;

@@ -31,9 +31,10 @@ internal static unsafe class DepthwisePlanes
     /// <summary>Work items covering <paramref name="planes"/> planes.</summary>
     public static int Items(int planes) => (planes + PlanesPerItem - 1) / PlanesPerItem;
 
-    /// <summary>Output planes item·8 … item·8+7 (image-major, then channel): bias, then the taps in order.</summary>
+    /// <summary>Output planes item·8 … item·8+7 (image-major, then channel): bias, then the taps in order (then the
+    /// ReLU, on each plane while it is in cache, when <paramref name="relu"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int item)
+    public static void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool relu)
     {
         var (kH, kW, kP, m) = (g.Kernel.H, g.Kernel.W, g.Kernel.Product, g.OutPerGroup);
         var (rows, cols) = (g.Output.H + (kH - 1) * g.Dilation.H, Round8(g.Output.W) + (kW - 1) * g.Dilation.W);
@@ -56,6 +57,7 @@ internal static unsafe class DepthwisePlanes
                         Prefetch(x + (long)((p + 1) / g.OutChannels * g.InChannels + (p + 1) % g.OutChannels / m) * g.Input.Product, g.Input.Product);
                     Correlate(src, cols, y + (long)p * g.Output.Product, g.Output.H, g.Output.W, offs, w + (long)co * kP, kP,
                         bias == null ? 0f : bias[co]);
+                    if (relu) CpuBackend.ReLUInPlace(y + (long)p * g.Output.Product, g.Output.Product);
                 }
             }
         }
@@ -111,19 +113,27 @@ internal static unsafe class DepthwisePlanes
         }
     }
 
-    // dst[r·oW + c] = init + Σ_t taps[t]·src[r·cols + c + offs[t]]: four vectors of a row in registers; a row not a
-    // multiple of 8 wide ends with a vector that overlaps the previous one, which recomputes the same values.
+    // dst[r·oW + c] = init + Σ_t taps[t]·src[r·rowStride + c + offs[t]]: four vectors of a row in registers; a row
+    // not a multiple of 8 wide ends with a vector that overlaps the previous one, which recomputes the same values.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Correlate(float* src, int cols, float* dst, int oH, int oW, int* offs, float* taps, int n, float init)
+    internal static void Correlate(float* src, int rowStride, float* dst, int oH, int oW, int* offs, float* taps, int n, float init)
     {
         var start = Vector256.Create(init);
         var narrow = stackalloc float[8];
+        // Rows narrower than a vector (MobileNet's 7×7 planes) store through a lane mask: copying them out of a
+        // temporary ran six times slower than the eight-wide rows, the vector store not forwarding to the copy's loads.
+        var mask = Avx.IsSupported && oW < 8 ? Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(oW)).AsSingle() : default;
         for (var r = 0; r < oH; r++)
         {
-            var s = src + r * cols;
+            var s = src + (long)r * rowStride;
             var d = dst + r * oW;
             if (oW < 8)
             {
+                if (Avx.IsSupported)
+                {
+                    Avx.MaskStore(d, mask, Sum1(s, offs, taps, n, start));
+                    continue;
+                }
                 Block1(s, narrow, offs, taps, n, start);
                 new Span<float>(narrow, oW).CopyTo(new Span<float>(d, oW));
                 continue;
@@ -155,11 +165,15 @@ internal static unsafe class DepthwisePlanes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1(float* s, float* d, int* offs, float* taps, int n, Vector256<float> start)
+    private static void Block1(float* s, float* d, int* offs, float* taps, int n, Vector256<float> start) =>
+        Sum1(s, offs, taps, n, start).Store(d);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Sum1(float* s, int* offs, float* taps, int n, Vector256<float> start)
     {
         var a = start;
         for (var t = 0; t < n; t++) a = Vector256.FusedMultiplyAdd(Vector256.Create(taps[t]), Vector256.Load(s + offs[t]), a);
-        a.Store(d);
+        return a;
     }
 
     // Copies an h×w plane into a rows×cols buffer at (r0, c0), clipped to the buffer; the rest of the buffer is

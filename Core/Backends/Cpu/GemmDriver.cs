@@ -17,20 +17,43 @@ internal static unsafe class GemmDriver
 
     /// <summary>Multiplies the m×k matrix A by the k×n matrix B into C (row stride <paramref name="ldc"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
-        Run(a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    public static void Run(in Strided a, in Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    {
+        if (GemmSmallM.Applies(b, m, alpha)) GemmSmallM.Run(a, b, c, ldc, m, n, k, beta);
+        else Run(a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    }
+
+    /// <summary>The K blocks: as many as K_c needs, of equal size (576 → 3 × 192) so no block is a short remainder.</summary>
+    public static (int Count, int Size) KBlocks(int k)
+    {
+        var count = (k + KcMax - 1) / KcMax;
+        return (count, (k + count - 1) / count);
+    }
 
     /// <summary>Multiplies the m×k matrix A by the k×n matrix that <paramref name="b"/> packs into C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TB>(in Strided a, in TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+        where TB : struct, IPanelSource => Run(a, b, c, ldc, m, n, k, alpha, beta, null, Epilogue.None);
+
+    /// <summary>
+    /// As the overload without an epilogue, with <paramref name="e"/> applied as the tiles are stored: under
+    /// <see cref="Epilogue.Start"/> C's old contents (and <paramref name="beta"/>) are ignored and row i starts from
+    /// <paramref name="start"/>[i] (zero when null); under <see cref="Epilogue.ReLU"/> the final values are clamped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TB>(in Strided a, in TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta, float* start, Epilogue e)
         where TB : struct, IPanelSource
     {
         if (m <= 0 || n <= 0) return;
-        ScaleC(c, ldc, m, n, beta);
-        if (k <= 0) return;
-        // Split K into equal blocks no larger than K_c (576 → 3 × 192) so no block is a short remainder.
-        var kBlocks = (k + KcMax - 1) / KcMax;
-        var kcStep = (k + kBlocks - 1) / kBlocks;
+        if ((e & Epilogue.Start) == 0) ScaleC(c, ldc, m, n, beta);
+        if (k <= 0)
+        {
+            if (e != Epilogue.None)
+                for (var i = 0; i < m; i++)
+                    for (var j = 0; j < n; j++) EpilogueStore.Element(c + (long)i * ldc + j, 0f, EpilogueStore.At(start, i), e);
+            return;
+        }
+        var (kBlocks, kcStep) = KBlocks(k);
         // A short A (one M_c block, the usual conv shape) is packed once for all K blocks, and B then goes in panels
         // small enough to stay in L2 next to it; a tall A keeps the L3-sized panels and is packed per block.
         var shortA = m <= Mc;
@@ -54,17 +77,19 @@ internal static unsafe class GemmDriver
                     for (int pc = 0, p = 0; pc < k; pc += kcStep, p++)
                     {
                         var kc = Math.Min(kcStep, k - pc);
+                        // The start value enters with the first K block's sums, the ReLU with the last's.
+                        var step = (pc == 0 ? e & Epilogue.Start : 0) | (pc + kc >= k ? e & Epilogue.ReLU : 0);
                         b.Pack(pc, jc, kc, nc, pb);
                         if (shortA)
                         {
-                            Block(pa + (long)p * aBlock, pb, c + jc, ldc, m, nc, kc, tile);
+                            Block(pa + (long)p * aBlock, pb, c + jc, ldc, m, nc, kc, tile, start, step);
                             continue;
                         }
                         for (var ic = 0; ic < m; ic += Mc)
                         {
                             var mc = Math.Min(Mc, m - ic);
                             GemmPacking.PackA(a, ic, pc, mc, kc, alpha, pa);
-                            Block(pa, pb, c + (long)ic * ldc + jc, ldc, mc, nc, kc, tile);
+                            Block(pa, pb, c + (long)ic * ldc + jc, ldc, mc, nc, kc, tile, EpilogueStore.At(start, ic), step);
                         }
                     }
                 }
@@ -78,7 +103,7 @@ internal static unsafe class GemmDriver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block(float* pa, float* pb, float* c, int ldc, int mc, int nc, int kc, float* tile)
+    private static void Block(float* pa, float* pb, float* c, int ldc, int mc, int nc, int kc, float* tile, float* start, Epilogue e)
     {
         for (var jr = 0; jr < nc; jr += NR)
         {
@@ -89,20 +114,21 @@ internal static unsafe class GemmDriver
                 var rows = Math.Min(MR, mc - ir);
                 var a = pa + (long)ir * kc;
                 var ct = c + (long)ir * ldc + jr;
+                var st = EpilogueStore.At(start, ir);
                 if (rows == MR && cols == NR)
                 {
-                    MicroKernel.Run(kc, a, b, ct, ldc);
+                    MicroKernel.Run(kc, a, b, ct, ldc, st, e);
                     continue;
                 }
                 if (rows is 2 or 4 && cols == NR && MicroKernel.Vectorised)
                 {
-                    MicroKernel.RunRows(rows, kc, a, b, ct, ldc);
+                    MicroKernel.RunRows(rows, kc, a, b, ct, ldc, st, e);
                     continue;
                 }
                 new Span<float>(tile, MR * NR).Clear();
                 MicroKernel.Run(kc, a, b, tile, NR);
                 for (var i = 0; i < rows; i++)
-                    for (var j = 0; j < cols; j++) ct[(long)i * ldc + j] += tile[i * NR + j];
+                    for (var j = 0; j < cols; j++) EpilogueStore.Element(ct + (long)i * ldc + j, tile[i * NR + j], EpilogueStore.At(st, i), e);
             }
         }
     }

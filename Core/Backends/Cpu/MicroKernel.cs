@@ -22,10 +22,14 @@ internal static unsafe class MicroKernel
     public static bool Vectorised => Vector256.IsHardwareAccelerated;
 
     /// <summary>C (row stride <paramref name="ldc"/>) += A·B over <paramref name="kc"/> packed steps.</summary>
+    public static void Run(int kc, float* a, float* b, float* c, int ldc) => Run(kc, a, b, c, ldc, null, Epilogue.None);
+
+    /// <summary>A·B over <paramref name="kc"/> packed steps stored into C as <paramref name="e"/> says, row i starting
+    /// from <paramref name="start"/>[i] (zero when null) under <see cref="Epilogue.Start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, int ldc)
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float* start, Epilogue e)
     {
-        if (!Vector256.IsHardwareAccelerated) { Scalar(kc, a, b, c, ldc); return; }
+        if (!Vector256.IsHardwareAccelerated) { Scalar(kc, a, b, c, ldc, start, e); return; }
         // The tile of C is touched once, after the k loop: request its lines now so they arrive during the loop.
         if (Sse.IsSupported)
             for (var i = 0; i < MR; i++)
@@ -54,8 +58,18 @@ internal static unsafe class MicroKernel
             a += MR;
             b += NR;
         }
-        Add(c, c00, c01); Add(c + ldc, c10, c11); Add(c + 2 * ldc, c20, c21);
-        Add(c + 3 * ldc, c30, c31); Add(c + 4 * ldc, c40, c41); Add(c + 5 * ldc, c50, c51);
+        if (e == Epilogue.None)
+        {
+            Add(c, c00, c01); Add(c + ldc, c10, c11); Add(c + 2 * ldc, c20, c21);
+            Add(c + 3 * ldc, c30, c31); Add(c + 4 * ldc, c40, c41); Add(c + 5 * ldc, c50, c51);
+            return;
+        }
+        EpilogueStore.Row(c, c00, c01, EpilogueStore.At(start, 0), e);
+        EpilogueStore.Row(c + ldc, c10, c11, EpilogueStore.At(start, 1), e);
+        EpilogueStore.Row(c + 2 * ldc, c20, c21, EpilogueStore.At(start, 2), e);
+        EpilogueStore.Row(c + 3 * ldc, c30, c31, EpilogueStore.At(start, 3), e);
+        EpilogueStore.Row(c + 4 * ldc, c40, c41, EpilogueStore.At(start, 4), e);
+        EpilogueStore.Row(c + 5 * ldc, c50, c51, EpilogueStore.At(start, 5), e);
     }
 
     /// <summary>
@@ -64,7 +78,7 @@ internal static unsafe class MicroKernel
     /// A sliver keeps its six-row stride. Same FMA chain per element, then one addition to C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RunRows(int rows, int kc, float* a, float* b, float* c, int ldc)
+    public static void RunRows(int rows, int kc, float* a, float* b, float* c, int ldc, float* start, Epilogue e)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -92,9 +106,11 @@ internal static unsafe class MicroKernel
                 var a3 = Vector256.Create(a[3]);
                 c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
             }
-        Add(c, c00, c01); Add(c + ldc, c10, c11);
+        EpilogueStore.Row(c, c00, c01, EpilogueStore.At(start, 0), e);
+        EpilogueStore.Row(c + ldc, c10, c11, EpilogueStore.At(start, 1), e);
         if (rows == 2) return;
-        Add(c + 2 * ldc, c20, c21); Add(c + 3 * ldc, c30, c31);
+        EpilogueStore.Row(c + 2 * ldc, c20, c21, EpilogueStore.At(start, 2), e);
+        EpilogueStore.Row(c + 3 * ldc, c30, c31, EpilogueStore.At(start, 3), e);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -104,7 +120,7 @@ internal static unsafe class MicroKernel
         (Vector256.Load(row + 8) + hi).Store(row + 8);
     }
 
-    private static void Scalar(int kc, float* a, float* b, float* c, int ldc)
+    private static void Scalar(int kc, float* a, float* b, float* c, int ldc, float* start, Epilogue e)
     {
         var acc = stackalloc float[MR * NR];
         new Span<float>(acc, MR * NR).Clear();
@@ -114,6 +130,6 @@ internal static unsafe class MicroKernel
                     acc[i * NR + j] = MathF.FusedMultiplyAdd(a[i], b[j], acc[i * NR + j]);
         for (var i = 0; i < MR; i++)
             for (var j = 0; j < NR; j++)
-                c[i * ldc + j] += acc[i * NR + j];
+                EpilogueStore.Element(c + i * ldc + j, acc[i * NR + j], EpilogueStore.At(start, i), e);
     }
 }

@@ -11,18 +11,28 @@ internal static unsafe class ParallelGemm
     private const long SerialLimit = 1L << 18;
 
     /// <summary>C = α·A·B + β·C for an m×k A and a k×n B, over the pool's threads when the problem is large enough.</summary>
-    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta) =>
-        Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    public static void Run(WorkerPool pool, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+    {
+        if ((pool.Threads == 1 || (long)m * n * k < SerialLimit) && GemmSmallM.Applies(b, m, alpha))
+            GemmSmallM.Run(a, b, c, ldc, m, n, k, beta);
+        else Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, alpha, beta);
+    }
 
     /// <summary>C = α·A·B + β·C with B packed by <paramref name="b"/>, split over the pool like the strided overload.</summary>
     public static void Run<TB>(WorkerPool pool, Strided a, TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta)
+        where TB : struct, IPanelSource, IColumnSplit<TB> => Run(pool, a, b, c, ldc, m, n, k, alpha, beta, null, Epilogue.None);
+
+    /// <summary>As the overload without an epilogue, storing through <see cref="GemmDriver"/>'s epilogue.</summary>
+    public static void Run<TB>(WorkerPool pool, Strided a, TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta,
+        float* start, Epilogue e)
         where TB : struct, IPanelSource, IColumnSplit<TB>
     {
         if (pool.Threads == 1 || (long)m * n * k < SerialLimit)
         {
-            GemmDriver.Run(a, b, c, ldc, m, n, k, alpha, beta);
+            GemmDriver.Run(a, b, c, ldc, m, n, k, alpha, beta, start, e);
             return;
         }
+        var s0 = (nint)start;
         var splitN = n >= m;
         var (extent, tile) = splitN ? (n, MicroKernel.NR) : (m, MicroKernel.MR);
         var chunk = (extent + pool.Threads - 1) / pool.Threads;
@@ -30,12 +40,13 @@ internal static unsafe class ParallelGemm
         var items = (extent + chunk - 1) / chunk;
         pool.For(items, i =>
         {
-            var start = i * chunk;
-            var size = Math.Min(chunk, extent - start);
+            var first = i * chunk;
+            var size = Math.Min(chunk, extent - first);
             if (splitN)
-                GemmDriver.Run(a, b.Columns(start), c + start, ldc, m, size, k, alpha, beta);
+                GemmDriver.Run(a, b.Columns(first), c + first, ldc, m, size, k, alpha, beta, (float*)s0, e);
             else
-                GemmDriver.Run(new Strided(a.P + (long)start * a.Rs, a.Rs, a.Cs), b, c + (long)start * ldc, ldc, size, n, k, alpha, beta);
+                GemmDriver.Run(new Strided(a.P + (long)first * a.Rs, a.Rs, a.Cs), b, c + (long)first * ldc, ldc, size, n, k, alpha, beta,
+                    EpilogueStore.At((float*)s0, first), e);
         });
     }
 }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Functional.Backends.Cpu;
 
@@ -108,7 +110,24 @@ internal static unsafe class PoolWindows
                 {
                     var top = (d * H + 2 * h) * W;
                     float* r0 = xp + top, r1 = xp + top + W;
-                    for (var w = 0; w < ow; w++, o++)
+                    var w = 0;
+                    // Without indices to store, eight (or four) windows at a time: the same taps, order and rule per
+                    // lane, and the row's last vector overlaps the one before, recomputing the same maxima, so a
+                    // narrow row (LeNet's 5 windows) needs no branchy scalar tail.
+                    if (argmax == null && Avx2.IsSupported && ow >= 4)
+                    {
+                        var step = ow >= 8 ? 8 : 4;
+                        for (; ; w += step)
+                        {
+                            w = Math.Min(w, ow - step);
+                            if (step == 8) Max2x2Vector(r0 + 2 * w, r1 + 2 * w, y + o + w);
+                            else Max2x2Vector4(r0 + 2 * w, r1 + 2 * w, y + o + w);
+                            if (w == ow - step) break;
+                        }
+                        o += ow;
+                        continue;
+                    }
+                    for (; w < ow; w++, o++)
                     {
                         var c = 2 * w;
                         var (best, index) = (r0[c], top + c);
@@ -124,6 +143,40 @@ internal static unsafe class PoolWindows
                 }
         }
     }
+
+    // Windows w … w+7 of a row pair: the even and odd columns of 16 floats per row are split with in-lane shuffles,
+    // the four taps are merged in the scalar order (a later tap wins if greater or NaN), and one 64-bit permute puts
+    // the eight maxima in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max2x2Vector(float* r0, float* r1, float* y)
+    {
+        var (a0, a1, b0, b1) = (Vector256.Load(r0), Vector256.Load(r0 + 8), Vector256.Load(r1), Vector256.Load(r1 + 8));
+        var best = Avx.Shuffle(a0, a1, 0b10_00_10_00);
+        best = Later(best, Avx.Shuffle(a0, a1, 0b11_01_11_01));
+        best = Later(best, Avx.Shuffle(b0, b1, 0b10_00_10_00));
+        best = Later(best, Avx.Shuffle(b0, b1, 0b11_01_11_01));
+        Avx2.Permute4x64(best.AsDouble(), 0b11_01_10_00).AsSingle().Store(y);
+    }
+
+    // Windows w … w+3 with 128-bit vectors, whose shuffles need no permute.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max2x2Vector4(float* r0, float* r1, float* y)
+    {
+        var (a0, a1, b0, b1) = (Vector128.Load(r0), Vector128.Load(r0 + 4), Vector128.Load(r1), Vector128.Load(r1 + 4));
+        var best = Sse.Shuffle(a0, a1, 0b10_00_10_00);
+        best = Later(best, Sse.Shuffle(a0, a1, 0b11_01_11_01));
+        best = Later(best, Sse.Shuffle(b0, b1, 0b10_00_10_00));
+        best = Later(best, Sse.Shuffle(b0, b1, 0b11_01_11_01));
+        best.Store(y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Later(Vector128<float> best, Vector128<float> v) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v), v, best);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Later(Vector256<float> best, Vector256<float> v) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v), v, best);
 
     /// <summary>Average (and adaptive average) backward: each window spreads dy/n over its taps, windows in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -53,14 +53,15 @@ internal static unsafe class SmallConvRows
     private static long Bordered(int channels, int outH, int outW, int strideH, in ConvGeometry g) =>
         channels * ((outH - 1L) * strideH + (g.Kernel.H - 1L) * g.Dilation.H + 1) * (Math.Max(outW, 32) + (g.Kernel.W - 1L) * g.Dilation.W);
 
-    /// <summary>y = bias + x ⋆ w, one image per work item.</summary>
-    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y)
+    /// <summary>y = bias + x ⋆ w (then the ReLU, on each image while it is in cache, when <paramref name="relu"/>),
+    /// one image per work item.</summary>
+    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, bool relu)
     {
         var (kH, kW, dH, dW) = (g.Kernel.H, g.Kernel.W, g.Dilation.H, g.Dilation.W);
         var p = Layout(g.InChannels, g.Input.H, g.Input.W, g.PadBefore.H, g.PadBefore.W, g.OutChannels, g.Output.H, g.Output.W,
             g.Stride.H, g.Kernel, g.Dilation);
         var cin = g.InChannels;
-        Run(pool, g.Batch, p, x, y, bias, w, k =>
+        Run(pool, g.Batch, p, x, y, bias, w, relu, k =>
         {
             var (kh, ci, kw) = (k / (cin * kW), k / kW % cin, k % kW);
             return (ci * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, (ci * kH + kh) * kW + kw, cin * kH * kW);
@@ -74,7 +75,7 @@ internal static unsafe class SmallConvRows
         var p = Layout(g.OutChannels, g.Output.H, g.Output.W, (kH - 1) * dH - g.PadBefore.H, (kW - 1) * dW - g.PadBefore.W,
             g.InChannels, g.Input.H, g.Input.W, 1, g.Kernel, g.Dilation);
         var (cin, cout) = (g.InChannels, g.OutChannels);
-        Run(pool, g.Batch, p, dy, dx, null, w, k =>
+        Run(pool, g.Batch, p, dy, dx, null, w, false, k =>
         {
             var (kh, co, kw) = (k / (cout * kW), k / kW % cout, k % kW);
             return (co * p.Rows * p.Cols + kh * dH * p.Cols + kw * dW, (co * cin * kH + kH - 1 - kh) * kW + kW - 1 - kw, kH * kW);
@@ -89,7 +90,7 @@ internal static unsafe class SmallConvRows
     private delegate (int Offset, int First, int Stride) Tap(int k);
 
     // Packs the taps (offset, and the weights of six output channels per tile), then runs one image per item.
-    private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, float* w, Tap tap)
+    private static void Run(WorkerPool pool, int batch, Problem p, float* src, float* dst, float* bias, float* w, bool relu, Tap tap)
     {
         var (width, tiles) = p.ByPosition ? (SmallConvPositions.Nr, (p.OutChannels + SmallConvPositions.Nr - 1) / SmallConvPositions.Nr)
             : (Mr, (p.OutChannels + Mr - 1) / Mr);
@@ -97,15 +98,29 @@ internal static unsafe class SmallConvRows
         var offs = stackalloc int[p.Taps];
         fixed (float* wp = packed)
         {
+            // Tile by tile rather than dividing each channel index by the tile width: two integer divisions per
+            // weight cost more than LeNet C3's whole conv at batch 1.
             for (var k = 0; k < p.Taps; k++)
             {
                 var (offset, first, stride) = tap(k);
                 offs[k] = offset;
-                for (var c = 0; c < tiles * width; c++)
-                    wp[(c / width * p.Taps + k) * width + c % width] = c < p.OutChannels ? w[first + (long)c * stride] : 0f;
+                for (var t = 0; t < tiles; t++)
+                {
+                    var packedTap = wp + ((long)t * p.Taps + k) * width;
+                    for (var j = 0; j < width; j++)
+                    {
+                        var c = t * width + j;
+                        packedTap[j] = c < p.OutChannels ? w[first + (long)c * stride] : 0f;
+                    }
+                }
             }
             var (aw, ao, asrc, adst, ab) = ((nint)wp, (nint)offs, (nint)src, (nint)dst, (nint)bias);
-            pool.For(batch, n => Image(p, (float*)asrc, (float*)adst, (float*)ab, (float*)aw, (int*)ao, n));
+            var image = p.OutChannels * p.OutH * p.OutW;
+            pool.For(batch, n =>
+            {
+                Image(p, (float*)asrc, (float*)adst, (float*)ab, (float*)aw, (int*)ao, n);
+                if (relu) CpuBackend.ReLUInPlace((float*)adst + (long)n * image, image);
+            });
         }
         Scratch.Return(packed);
     }

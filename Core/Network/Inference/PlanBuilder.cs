@@ -98,7 +98,10 @@ internal sealed class PlanBuilder(ExecutionContext context)
             {
                 var (w, b) = (parameters["weight"], parameters.Find("bias"));
                 var y = Value(output);
-                _steps.Add(new DenseStep(x, y, new GemmGeometry(shape.Count / w.Shape[1], dense.Units, w.Shape[1], TransB: true), w.Storage, b?.Storage, relu == true));
+                // Wᵀ stored once (K × units, row-major): B's rows are then contiguous, which small batches multiply
+                // without packing B each call; the sums and their order are those of x·Wᵀ, so the bits too.
+                var wt = context.Backend.Import(new HostStorage(Transposed(w.Storage.ToHost().Span, dense.Units, w.Shape[1])));
+                _steps.Add(new DenseStep(x, y, new GemmGeometry(shape.Count / w.Shape[1], dense.Units, w.Shape[1]), wt, b?.Storage, relu == true));
                 return (y, output);
             }
             case BatchNormLayer norm:
@@ -154,6 +157,14 @@ internal sealed class PlanBuilder(ExecutionContext context)
 
     // Convs whose padding the seam's geometry holds (zeros); other modes pad explicitly and run as layers.
     private static bool Foldable(ConvLayer conv, Shape shape) => conv.Spec(shape).Plan(shape, conv.Description).Pad is null;
+
+    private static float[] Transposed(ReadOnlySpan<float> w, int rows, int cols)
+    {
+        var t = new float[w.Length];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+        return t;
+    }
 
     private static Layer Unnamed(Layer layer) => layer is Named n ? Unnamed(n.Layer) : layer;
 

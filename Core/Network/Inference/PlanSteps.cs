@@ -24,18 +24,24 @@ internal abstract class PlanStep(int[] inputs, int output)
     protected static void ReLUInPlace(IBackend backend, TensorStorage y) => backend.Unary(UnaryOp.ReLU, 0f, y, y);
 }
 
-/// <summary>y = x ⋆ w + b, with a batch norm that followed it folded into w and b, then the ReLU after it, if any.</summary>
+/// <summary>y = x ⋆ w + b, with a batch norm that followed it folded into w and b, then the ReLU after it, if any: inside
+/// the conv's kernels where the backend offers that (<see cref="IConvReLUForward"/>, the same bits), else in place.</summary>
 internal sealed class ConvStep(int input, int output, ConvGeometry geometry, TensorStorage weight, TensorStorage? bias, bool relu)
     : PlanStep([input], output)
 {
     public override void Run(IBackend backend, TensorStorage[] values)
     {
-        backend.ConvForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
-        if (relu) ReLUInPlace(backend, values[Output]);
+        if (relu && backend is IConvReLUForward fused) fused.ConvReLUForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
+        else
+        {
+            backend.ConvForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
+            if (relu) ReLUInPlace(backend, values[Output]);
+        }
     }
 }
 
-/// <summary>y = x·Wᵀ (+ b per row) (then ReLU): the unfused dense layer's seam calls, the bias added in place.</summary>
+/// <summary>y = x·Wᵀ (+ b per row) (then ReLU): the unfused dense layer's seam calls, the bias added in place, with Wᵀ
+/// stored row-major by the plan (the same sums in the same order as the layer's x·W with B transposed).</summary>
 internal sealed class DenseStep(int input, int output, GemmGeometry geometry, TensorStorage weight, TensorStorage? bias, bool relu)
     : PlanStep([input], output)
 {
