@@ -207,7 +207,7 @@ public class BackendAgreementConv
             Reference.Unary(UnaryOp.ReLU, 0f, expected, expected);
             Cpu.ConvForward(c.G, Store(x), Store(w), Store(b), unfused);
             Cpu.Unary(UnaryOp.ReLU, 0f, unfused, unfused);
-            ((IConvReLUForward)Cpu).ConvReLUForward(c.G, Store(x), Store(w), Store(b), fused);
+            Cpu.ConvReLUForward(c.G, Store(x), Store(w), Store(b), fused);
             return Close($"fused ReLU {c.G}", Read(expected), Read(fused), Terms(c.G))
                 && Read(unfused).Select(BitConverter.SingleToInt32Bits).SequenceEqual(Read(fused).Select(BitConverter.SingleToInt32Bits));
         });

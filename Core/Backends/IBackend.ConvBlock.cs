@@ -3,6 +3,17 @@ namespace Functional.Backends;
 public partial interface IBackend
 {
     /// <summary>
+    /// y = ReLU(x ⋆ w + b): a conv forward with the ReLU after it, as the inference plan runs a conv that a ReLU
+    /// follows. Same bits as <see cref="ConvForward"/> then <see cref="Unary"/> ReLU in place, which is what this
+    /// default does; a backend overrides it to apply the ReLU inside the conv's kernels as they store the output.
+    /// </summary>
+    void ConvReLUForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y)
+    {
+        ConvForward(g, x, w, bias, y);
+        Unary(UnaryOp.ReLU, 0f, y, y);
+    }
+
+    /// <summary>
     /// y = max pooling of ReLU(conv(x) + bias), with the pooling's argmax: the conv, ReLU, max-pool block of a
     /// LeNet-style network as one entry, so that the conv's full-size output is kernel scratch rather than a tensor.
     /// Same bits (y and argmax) as <see cref="ConvForward"/>, <see cref="Unary"/> ReLU and <see cref="PoolForward"/>

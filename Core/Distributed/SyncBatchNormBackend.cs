@@ -119,6 +119,8 @@ public sealed partial class SyncBatchNormBackend : IBackend
     /// <inheritdoc />
     public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) => inner.ConvForward(g, x, w, bias, y);
     /// <inheritdoc />
+    public void ConvReLUForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) => inner.ConvReLUForward(g, x, w, bias, y);
+    /// <inheritdoc />
     public void ConvReLUMaxPoolForward(in ConvGeometry conv, in PoolGeometry pool, TensorStorage x, TensorStorage w, TensorStorage? bias,
         TensorStorage y, IndexStorage argmax) => inner.ConvReLUMaxPoolForward(conv, pool, x, w, bias, y, argmax);
     /// <inheritdoc />

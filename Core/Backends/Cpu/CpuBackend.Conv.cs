@@ -1,14 +1,14 @@
 namespace Functional.Backends.Cpu;
 
 // The convolution family as GEMMs over (image, group) items: W_g[C_out/G × rows] · col[rows × positions].
-public sealed partial class CpuBackend : IConvReLUForward
+public sealed partial class CpuBackend
 {
     /// <inheritdoc />
     public void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) =>
         ConvForward(g, x, w, bias, y, relu: false);
 
     /// <inheritdoc />
-    void IConvReLUForward.ConvReLUForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) =>
+    public void ConvReLUForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) =>
         ConvForward(g, x, w, bias, y, relu: true);
 
     // The GEMM paths apply the ReLU as they store their tiles, the depthwise kernels on each plane while it is in cache.

@@ -25,18 +25,14 @@ internal abstract class PlanStep(int[] inputs, int output)
 }
 
 /// <summary>y = x ⋆ w + b, with a batch norm that followed it folded into w and b, then the ReLU after it, if any: inside
-/// the conv's kernels where the backend offers that (<see cref="IConvReLUForward"/>, the same bits), else in place.</summary>
+/// the backend's <see cref="IBackend.ConvReLUForward"/> (inside the conv's kernels on the Cpu backend, the same bits).</summary>
 internal sealed class ConvStep(int input, int output, ConvGeometry geometry, TensorStorage weight, TensorStorage? bias, bool relu)
     : PlanStep([input], output)
 {
     public override void Run(IBackend backend, TensorStorage[] values)
     {
-        if (relu && backend is IConvReLUForward fused) fused.ConvReLUForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
-        else
-        {
-            backend.ConvForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
-            if (relu) ReLUInPlace(backend, values[Output]);
-        }
+        if (relu) backend.ConvReLUForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
+        else backend.ConvForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
     }
 }
 
