@@ -46,6 +46,8 @@ public sealed partial class CpuBackend
                 SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
                 return;
             }
+            if (Winograd.Applies(g) && Winograd.Forward(_pool, g, px, pw, g.InChannels * 9, 9, flip: false, bias is null ? null : pb, py, relu))
+                return;
             ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu));
         }
     }
@@ -76,6 +78,9 @@ public sealed partial class CpuBackend
                 SmallConvRows.BackwardData(_pool, g, pdy, pw, pdx);
                 return;
             }
+            // dx is the 3×3 conv of dy with the rotated filter (channels swapped), read from w in place.
+            if (Winograd.Applies(ConvFused.Flipped(g)) && Winograd.Forward(_pool, ConvFused.Flipped(g), pdy, pw, 9, g.InChannels * 9, flip: true, null, pdx, relu: false))
+                return;
             if (ConvFused.TransposeApplies(g)) BackwardDataFlipped(g, pdy, pw, pdx);
             else ForItems(g, (item, serial) => ConvGemm.BackwardData(_pool, geo, (float*)ady, (float*)aw, (float*)adx, item, serial));
         }

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Functional.Backends.Cpu;
+
+/// <summary>
+/// Unit-stride 3×3 convolutions by Winograd's F(4×4, 3×3): per block of output tiles, the input tiles are transformed
+/// (<see cref="WinogradTransforms.Input"/>), each of the 36 transform points is a product of the tiles' channels with
+/// the transformed filter (<see cref="WinogradKernel"/>), and the tiles are transformed back with the bias and ReLU.
+/// That is 36 multiply-adds per 4×4 outputs and channel pair instead of 144. The transforms round differently from a
+/// direct sum, so the results agree with the other paths to float32 accuracy, not bit for bit; each tile's result
+/// depends on its data alone, never on the blocking or the thread count.
+/// </summary>
+internal static unsafe class Winograd
+{
+    // Below 16 channels the transforms cost more than the products save; below 24 tiles the transformed filter
+    // (four times the filter's size) costs more to make and read than the products save.
+    private const int MinChannels = 16, MinTiles = 24;
+    // Transformed filter held per call: 36·C_in·C_out floats at most (128 MiB).
+    private const long MaxFilterFloats = 1L << 25;
+    // Floats of transformed input per block: sized for a share of L3, with each point's slice in L2.
+    private const int BlockFloats = 1 << 20;
+    private const int Points = WinogradTransforms.Points, Panel = WinogradKernel.Panel, Rows = WinogradKernel.Rows;
+
+    /// <summary>Whether <see cref="Forward"/> runs <paramref name="g"/>: 2-d, 3×3, unit stride and dilation, one group,
+    /// padding 0–2, at least 16 channels each way and 24 output tiles.</summary>
+    public static bool Applies(in ConvGeometry g) =>
+        Avx2.IsSupported && Fma.IsSupported && g.Groups == 1
+        && g.Input.D == 1 && g.Kernel.D == 1 && g.Output.D == 1 && g.PadBefore.D == 0
+        && g.Kernel.H == 3 && g.Kernel.W == 3 && g.Stride == new Dims3(1, 1, 1) && g.Dilation == new Dims3(1, 1, 1)
+        && g.PadBefore.H is >= 0 and <= 2 && g.PadBefore.W is >= 0 and <= 2
+        && g.InChannels >= MinChannels && g.OutChannels >= MinChannels
+        && (long)g.Batch * TilesH(g) * TilesW(g) >= MinTiles
+        && (long)Points * Round(g.InChannels, 8) * Round(g.OutChannels, Panel) <= MaxFilterFloats
+        && 8L * (4L * TilesW(g) + 2) * (4L * TilesH(g) + 2) * Round(g.InChannels, 8) <= int.MaxValue;
+
+    /// <summary>
+    /// y = bias + x ⋆ w (then the ReLU when <paramref name="relu"/>). Filter (o, i) tap t is at
+    /// <paramref name="w"/> + o·<paramref name="outStride"/> + i·<paramref name="inStride"/> + t, or + 8 − t when
+    /// <paramref name="flip"/>, so the input gradient runs here on the forward filter without a copy. False, with y
+    /// partly written, when the input or filter holds an infinity or NaN: the caller then runs a direct path, which
+    /// keeps a non-finite value to the outputs whose window holds it, as PyTorch does.
+    /// </summary>
+    public static bool Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, int outStride, int inStride, bool flip,
+        float* bias, float* y, bool relu)
+    {
+        var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
+        var filter = Scratch.Rent(Points * kp * np);
+        var shift = Scratch.Rent(np);
+        try
+        {
+            fixed (float* pu = filter, pb = shift)
+            {
+                for (var o = 0; o < np; o++) pb[o] = bias != null && o < g.OutChannels ? bias[o] : 0f;
+                if (!TransformFilter(pool, g, w, outStride, inStride, flip, pu, kp, np)) return false;
+                var blocks = Blocks(g, kp, np, pool.Threads);
+                var (geo, ax, au, ab, ay) = (g, (nint)x, (nint)pu, (nint)pb, (nint)y);
+                var finite = 1;
+                pool.For(blocks.Length, i =>
+                {
+                    if (Volatile.Read(ref finite) == 1 && !Block(geo, blocks[i], (float*)ax, (float*)au, (float*)ab, (float*)ay, relu, kp, np))
+                        Volatile.Write(ref finite, 0);
+                });
+                return finite == 1;
+            }
+        }
+        finally
+        {
+            Scratch.Return(filter);
+            Scratch.Return(shift);
+        }
+    }
+
+    // U[ξ][panel][i][16]: for each point, 16-channel panels of the output channels, input channels along K.
+    private static bool TransformFilter(WorkerPool pool, in ConvGeometry g, float* w, int outStride, int inStride, bool flip, float* u, int kp, int np)
+    {
+        var finite = 1;
+        var (cin, cout, pointStride) = (g.InChannels, g.OutChannels, (long)kp * np);
+        var (aw, au) = ((nint)w, (nint)u);
+        pool.For(np / 8, half =>
+        {
+            var (o0, panel, lane) = (8 * half, half / 2, 8 * (half % 2));
+            var lanes = Math.Clamp(cout - o0, 0, 8);
+            for (var i = 0; i < kp; i++)
+            {
+                var dst = (float*)au + ((long)panel * kp + i) * Panel + lane;
+                if (i < cin && lanes > 0)
+                {
+                    if (!WinogradTransforms.Filter((float*)aw + (long)o0 * outStride + (long)i * inStride, outStride, lanes, flip, dst, pointStride))
+                        Volatile.Write(ref finite, 0);
+                    continue;
+                }
+                for (var p = 0; p < Points; p++) Vector256<float>.Zero.Store(dst + p * pointStride);
+            }
+        });
+        return finite == 1;
+    }
+
+    // A block: whole images (nCount of them from n0) or tile rows ty0.. of one image.
+    private readonly record struct TileBlock(int N0, int NCount, int Ty0, int TyCount);
+
+    private static TileBlock[] Blocks(in ConvGeometry g, int kp, int np, int threads)
+    {
+        var (th, tw) = (TilesH(g), TilesW(g));
+        var perImage = th * tw;
+        var total = (long)g.Batch * perImage;
+        // Big enough to amortise streaming U, small enough to stay in cache, and enough of them to keep every thread busy.
+        var target = Math.Clamp(BlockFloats / (Points * Math.Max(kp, np)), Rows, 240);
+        target = (int)Math.Min(target, Math.Max(2 * Rows, (total + 4 * threads - 1) / (4 * threads)));
+        var list = new List<TileBlock>();
+        if (perImage <= target)
+        {
+            var images = Math.Max(1, target / perImage);
+            for (var n = 0; n < g.Batch; n += images) list.Add(new TileBlock(n, Math.Min(images, g.Batch - n), 0, th));
+        }
+        else
+        {
+            var rows = Math.Max(1, target / tw);
+            for (var n = 0; n < g.Batch; n++)
+                for (var ty = 0; ty < th; ty += rows) list.Add(new TileBlock(n, 1, ty, Math.Min(rows, th - ty)));
+        }
+        return [.. list];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Block(in ConvGeometry g, TileBlock b, float* x, float* u, float* bias, float* y, bool relu, int kp, int np)
+    {
+        var (tw, cb, width, rowsIn) = (TilesW(g), kp / 8, 4 * TilesW(g) + 2, 4 * b.TyCount + 2);
+        var tiles = b.NCount * b.TyCount * tw;
+        var tpad = Round(tiles, Rows);
+        var (rowFloats, planeFloats) = (8L * width, 8L * width * rowsIn);
+        var input = Scratch.Rent(checked((int)(planeFloats * cb * b.NCount)));
+        var v = Scratch.Rent(checked(Points * tpad * kp));
+        var m = Scratch.Rent(checked(Points * tpad * np));
+        var t = stackalloc Vector256<float>[36 + 24 + 16];
+        var scratch = stackalloc float[128];
+        try
+        {
+            fixed (float* pin = input, pv = v, pm = m)
+            {
+                var finite = true;
+                for (var img = 0; img < b.NCount; img++)
+                    for (var c = 0; c < cb; c++)
+                        finite &= WinogradTiles.CopyInput(g, x, b.N0 + img, c, 4 * b.Ty0 - g.PadBefore.H, rowsIn, width, pin + (img * cb + c) * planeFloats);
+                if (!finite) return false;
+                var vPoint = (long)tpad * kp;
+                for (var tile = 0; tile < tiles; tile++)
+                {
+                    var (img, ty, tx) = (tile / (b.TyCount * tw), tile / tw % b.TyCount, tile % tw);
+                    var src = pin + img * cb * planeFloats + 4 * ty * rowFloats + 32 * tx;
+                    for (var c = 0; c < cb; c++)
+                        WinogradTransforms.Input(src + c * planeFloats, rowFloats, pv + (long)tile * kp + 8 * c, vPoint, t);
+                }
+                for (var p = 0; p < Points; p++) new Span<float>(pv + p * vPoint + (long)tiles * kp, (tpad - tiles) * kp).Clear();
+                var (mPoint, panels) = ((long)tpad * np, np / Panel);
+                for (var p = 0; p < Points; p++)
+                    for (var panel = 0; panel < panels; panel++)
+                    {
+                        var up = u + ((long)p * panels + panel) * kp * Panel;
+                        for (var t0 = 0; t0 < tpad; t0 += Rows)
+                            WinogradKernel.Run(kp, pv + p * vPoint + (long)t0 * kp, kp, up, pm + p * mPoint + (long)t0 * np + panel * Panel, np);
+                    }
+                Vector256<float>* s = t + 36, tile16 = t + 60;
+                for (var tile = 0; tile < tiles; tile++)
+                {
+                    var (img, ty, tx) = (tile / (b.TyCount * tw), tile / tw % b.TyCount, tile % tw);
+                    for (var o = 0; o < g.OutChannels; o += 8)
+                    {
+                        WinogradTransforms.Output(pm + (long)tile * np + o, mPoint, s, tile16);
+                        var shift = Vector256.Load(bias + o);
+                        for (var q = 0; q < 16; q++)
+                        {
+                            var value = tile16[q] + shift;
+                            tile16[q] = relu ? Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256<float>.Zero), Vector256<float>.Zero, value) : value;
+                        }
+                        WinogradTiles.StoreOutput(g, tile16, y, b.N0 + img, o, b.Ty0 + ty, tx, scratch);
+                    }
+                }
+                return true;
+            }
+        }
+        finally
+        {
+            Scratch.Return(input);
+            Scratch.Return(v);
+            Scratch.Return(m);
+        }
+    }
+
+    private static int TilesH(in ConvGeometry g) => (g.Output.H + 3) / 4;
+
+    private static int TilesW(in ConvGeometry g) => (g.Output.W + 3) / 4;
+
+    private static int Round(int v, int multiple) => (v + multiple - 1) / multiple * multiple;
+}
