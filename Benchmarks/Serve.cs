@@ -8,7 +8,7 @@ namespace Functional.Benchmarks;
 /// <summary>
 /// The timing side of <c>scripts/bench_torch.py</c>: reads one workload per line on stdin and answers with its median
 /// time in milliseconds, so the script can interleave our runs with PyTorch's in one sitting. Lines:
-/// <c>gemm M K N</c>, <c>conv INDEX fwd|fb</c>, <c>ew OP DIMS</c> (<see cref="ElementwiseWorkload"/>), <c>lenet BATCH</c> (ops), <c>lenet-model BATCH</c> (through the model), <c>resnet18 BATCH</c>, <c>infer ours|layers|ort ONNX_PATH BATCH</c> (<see cref="Inference"/>; answered with the median and
+/// <c>gemm M K N</c>, <c>conv INDEX fwd|data|filter|fb</c>, <c>ew OP DIMS</c> (<see cref="ElementwiseWorkload"/>), <c>lenet BATCH</c> (ops), <c>lenet-model BATCH</c> (through the model), <c>resnet18 BATCH</c>, <c>infer ours|layers|ort ONNX_PATH BATCH</c> (<see cref="Inference"/>; answered with the median and
 /// the 90th percentile), <c>memory WORKLOAD</c> (allocation and GC figures
 /// instead of a time), <c>quit</c>. Workloads are built once and kept.
 /// </summary>
@@ -45,6 +45,8 @@ public static class Serve
     {
         "gemm" => new GemmWorkload(backend, int.Parse(p[1]), int.Parse(p[2]), int.Parse(p[3])).Run,
         "conv" when p[2] == "fwd" => new ConvWorkload(backend, ConvShape.All[int.Parse(p[1])].Geometry()).Forward,
+        "conv" when p[2] == "data" => new ConvWorkload(backend, ConvShape.All[int.Parse(p[1])].Geometry()).BackwardData,
+        "conv" when p[2] == "filter" => new ConvWorkload(backend, ConvShape.All[int.Parse(p[1])].Geometry()).BackwardFilter,
         "conv" => new ConvWorkload(backend, ConvShape.All[int.Parse(p[1])].Geometry()).ForwardBackward,
         "ew" => new ElementwiseWorkload(backend, p[1], p[2]).Run,
         "lenet" => LeNet(backend, int.Parse(p[1])),

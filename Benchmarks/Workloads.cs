@@ -74,12 +74,18 @@ public sealed class ConvWorkload
     /// <summary>y = x ⋆ w + b.</summary>
     public void Forward() => _backend.ConvForward(Geometry, _x, _w, _b, _y);
 
+    /// <summary>dx from dy: the input gradient alone.</summary>
+    public void BackwardData() => _backend.ConvBackwardData(Geometry, _dy, _w, _dx);
+
+    /// <summary>dw and db from x and dy: the parameter gradients alone.</summary>
+    public void BackwardFilter() => _backend.ConvBackwardFilter(Geometry, _x, _dy, _dw, _db);
+
     /// <summary>Forward, then the input, weight and bias gradients: what one training step asks of a conv layer.</summary>
     public void ForwardBackward()
     {
         Forward();
-        _backend.ConvBackwardData(Geometry, _dy, _w, _dx);
-        _backend.ConvBackwardFilter(Geometry, _x, _dy, _dw, _db);
+        BackwardData();
+        BackwardFilter();
     }
 
     private static TensorStorage Filled(int n, long seed) => Tensor.Uniform(Shape.Of(n), Key.FromSeed(seed), -1f, 1f).Storage;

@@ -44,6 +44,13 @@ public class WinogradLaws
         return Read(y);
     }
 
+    private static float[] Filter(IBackend backend, ConvGeometry g, float[] x, float[] dy)
+    {
+        var (dw, db) = (backend.Allocate(g.WeightLength), backend.Allocate(g.OutChannels));
+        backend.ConvBackwardFilter(g, Store(x), Store(dy), dw, db);
+        return [.. Read(dw), .. Read(db)];
+    }
+
     private static float[] Data(IBackend backend, ConvGeometry g, float[] dy, float[] w)
     {
         var dx = backend.Allocate(g.InputLength);
@@ -53,7 +60,7 @@ public class WinogradLaws
 
     [Property(MaxTest = 60)]
     [Trait("Law", "BackendAgreement")]
-    public Property Forward_relu_and_input_gradient_agree_with_reference() =>
+    public Property Forward_relu_and_both_gradients_agree_with_reference() =>
         Prop.ForAll(Geometries().ToArbitrary(), c =>
         {
             var g = c.G;
@@ -61,7 +68,8 @@ public class WinogradLaws
                 Values(g.OutputLength, c.Seed + 3));
             return Close("forward", Forward(Reference, g, x, w, b, false), Forward(Cpu, g, x, w, b, false), g.InChannels * 9)
                 && Close("conv+relu", Forward(Reference, g, x, w, b, true), Forward(Cpu, g, x, w, b, true), g.InChannels * 9)
-                && Close("input gradient", Data(Reference, g, dy, w), Data(Cpu, g, dy, w), g.OutChannels * 9);
+                && Close("input gradient", Data(Reference, g, dy, w), Data(Cpu, g, dy, w), g.OutChannels * 9)
+                && Close("filter gradient", Filter(Reference, g, x, dy), Filter(Cpu, g, x, dy), g.Batch * g.Output.H * g.Output.W);
         });
 
     [Property(MaxTest = 40)]
@@ -73,12 +81,14 @@ public class WinogradLaws
                 var g = c.G;
                 var (x, w, b, dy) = (Values(g.InputLength, c.Seed), Values(g.WeightLength, c.Seed + 1), Values(g.OutChannels, c.Seed + 2),
                     Values(g.OutputLength, c.Seed + 3));
-                // In x for the forward, in dy for the input gradient. (A non-finite weight is not checked here: where
-                // its tap falls on padding the Reference skips the product and the GEMM paths multiply by zero.)
+                // In x for the forward and the filter gradient, in dy for the input gradient. A non-finite weight, or dy
+                // for the filter gradient, is not checked here: where it meets padding the Reference skips the product
+                // and the GEMM paths multiply by zero.
                 var target = input ? x : dy;
                 target[(int)(c.Seed % target.Length)] = special;
                 return Close("forward", Forward(Reference, g, x, w, b, false), Forward(Cpu, g, x, w, b, false), g.InChannels * 9)
-                    && Close("input gradient", Data(Reference, g, dy, w), Data(Cpu, g, dy, w), g.OutChannels * 9);
+                    && Close("input gradient", Data(Reference, g, dy, w), Data(Cpu, g, dy, w), g.OutChannels * 9)
+                    && (!input || Close("filter gradient", Filter(Reference, g, x, dy), Filter(Cpu, g, x, dy), g.Batch * g.Output.H * g.Output.W));
             });
 
     [Property(MaxTest = 20)]
@@ -91,6 +101,8 @@ public class WinogradLaws
                 Values(g.OutputLength, c.Seed + 3));
             var forward = Threads.Select(t => Forward(t, g, x, w, b, true)).ToArray();
             var data = Threads.Select(t => Data(t, g, dy, w)).ToArray();
-            return forward.Skip(1).All(r => Identical("forward", forward[0], r)) && data.Skip(1).All(r => Identical("input gradient", data[0], r));
+            var filter = Threads.Select(t => Filter(t, g, x, dy)).ToArray();
+            return forward.Skip(1).All(r => Identical("forward", forward[0], r)) && data.Skip(1).All(r => Identical("input gradient", data[0], r))
+                && filter.Skip(1).All(r => Identical("filter gradient", filter[0], r));
         });
 }

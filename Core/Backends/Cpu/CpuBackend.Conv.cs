@@ -106,7 +106,7 @@ public sealed partial class CpuBackend
                 _pool.For(g.OutChannels, co => DepthwiseKernels.BackwardFilterChannel(geo, (float*)ax, (float*)ady, (float*)adw, co));
             else if (SmallConvRows.AppliesForward(g) && SmallConvFilter.Fits(g))
                 SmallConvFilter.BackwardFilter(_pool, g, px, pdy, pdw);
-            else
+            else if (!(Winograd.Applies(g) && WinogradFilter.Run(_pool, g, px, pdy, pdw)))
                 ConvGemm.BackwardFilter(_pool, g, px, pdy, pdw);
         }
     }

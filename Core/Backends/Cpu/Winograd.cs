@@ -98,9 +98,9 @@ internal static unsafe class Winograd
     }
 
     // A block: whole images (nCount of them from n0) or tile rows ty0.. of one image.
-    private readonly record struct TileBlock(int N0, int NCount, int Ty0, int TyCount);
+    internal readonly record struct TileBlock(int N0, int NCount, int Ty0, int TyCount);
 
-    private static TileBlock[] Blocks(in ConvGeometry g, int kp, int np, int threads)
+    internal static TileBlock[] Blocks(in ConvGeometry g, int kp, int np, int threads)
     {
         var (th, tw) = (TilesH(g), TilesW(g));
         var perImage = th * tw;
@@ -188,9 +188,9 @@ internal static unsafe class Winograd
         }
     }
 
-    private static int TilesH(in ConvGeometry g) => (g.Output.H + 3) / 4;
+    internal static int TilesH(in ConvGeometry g) => (g.Output.H + 3) / 4;
 
-    private static int TilesW(in ConvGeometry g) => (g.Output.W + 3) / 4;
+    internal static int TilesW(in ConvGeometry g) => (g.Output.W + 3) / 4;
 
-    private static int Round(int v, int multiple) => (v + multiple - 1) / multiple * multiple;
+    internal static int Round(int v, int multiple) => (v + multiple - 1) / multiple * multiple;
 }

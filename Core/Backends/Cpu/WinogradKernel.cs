@@ -48,4 +48,45 @@ internal static unsafe class WinogradKernel
         c40.Store(m + 4 * ms); c41.Store(m + 4 * ms + 8);
         c50.Store(m + 5 * ms); c51.Store(m + 5 * ms + 8);
     }
+
+    /// <summary>
+    /// S[rows × 16] += Σ over <paramref name="k"/> tiles of z[t][0..rows) ⊗ v[t][0..15], for the filter gradient, with
+    /// <paramref name="rows"/> 6, 4 or 2 (an output-channel count that is a multiple of 8 ends in 2 or 4): z rows
+    /// <paramref name="zs"/> apart, v rows <paramref name="vs"/> apart, S rows <paramref name="ss"/> apart. The sum
+    /// continues S's FMA chain in tile order. Rows the call does not cover keep their values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Accumulate(int rows, int k, float* z, long zs, float* v, long vs, float* s, long ss)
+    {
+        // Rows past the count read and write row 0 again, with the same sum, so one loop serves all three counts.
+        long r1 = rows > 1 ? ss : 0, r2 = rows > 2 ? 2 * ss : 0, r3 = rows > 3 ? 3 * ss : 0, r4 = rows > 4 ? 4 * ss : 0, r5 = rows > 5 ? 5 * ss : 0;
+        int z1 = rows > 1 ? 1 : 0, z2 = rows > 2 ? 2 : 0, z3 = rows > 3 ? 3 : 0, z4 = rows > 4 ? 4 : 0, z5 = rows > 5 ? 5 : 0;
+        Vector256<float> c00 = Vector256.Load(s), c01 = Vector256.Load(s + 8), c10 = Vector256.Load(s + r1), c11 = Vector256.Load(s + r1 + 8);
+        Vector256<float> c20 = Vector256.Load(s + r2), c21 = Vector256.Load(s + r2 + 8), c30 = Vector256.Load(s + r3), c31 = Vector256.Load(s + r3 + 8);
+        Vector256<float> c40 = Vector256.Load(s + r4), c41 = Vector256.Load(s + r4 + 8), c50 = Vector256.Load(s + r5), c51 = Vector256.Load(s + r5 + 8);
+        for (var t = 0; t < k; t++, z += zs, v += vs)
+        {
+            var b0 = Vector256.Load(v);
+            var b1 = Vector256.Load(v + 8);
+            var a = Vector256.Create(z[0]);
+            c00 = Vector256.FusedMultiplyAdd(a, b0, c00); c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
+            a = Vector256.Create(z[z1]);
+            c10 = Vector256.FusedMultiplyAdd(a, b0, c10); c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
+            a = Vector256.Create(z[z2]);
+            c20 = Vector256.FusedMultiplyAdd(a, b0, c20); c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
+            a = Vector256.Create(z[z3]);
+            c30 = Vector256.FusedMultiplyAdd(a, b0, c30); c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
+            a = Vector256.Create(z[z4]);
+            c40 = Vector256.FusedMultiplyAdd(a, b0, c40); c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
+            a = Vector256.Create(z[z5]);
+            c50 = Vector256.FusedMultiplyAdd(a, b0, c50); c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
+        }
+        // Highest row first, so a repeated row 0 ends with its own sums.
+        c51.Store(s + r5 + 8); c50.Store(s + r5);
+        c41.Store(s + r4 + 8); c40.Store(s + r4);
+        c31.Store(s + r3 + 8); c30.Store(s + r3);
+        c21.Store(s + r2 + 8); c20.Store(s + r2);
+        c11.Store(s + r1 + 8); c10.Store(s + r1);
+        c01.Store(s + 8); c00.Store(s);
+    }
 }

@@ -22,7 +22,7 @@ internal static unsafe class WinogradTiles
     {
         var (h, w, padW, plane) = (g.Input.H, g.Input.W, g.PadBefore.W, (long)g.Input.H * g.Input.W);
         var c0 = 8 * cb;
-        var lanes = Math.Min(8, g.InChannels - c0);
+        var lanes = Math.Clamp(g.InChannels - c0, 0, 8);
         var cols = Math.Clamp(width - padW, 0, w);
         var src0 = x + ((long)n * g.InChannels + c0) * plane;
         // v·0 is 0 for every finite v and NaN otherwise, so one NaN anywhere makes the sum NaN.
