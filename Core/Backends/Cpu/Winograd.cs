@@ -107,21 +107,30 @@ internal static unsafe class Winograd
         var total = (long)g.Batch * perImage;
         // Big enough to amortise streaming U, small enough to stay in cache, and enough of them to keep every thread busy.
         var target = Math.Clamp(BlockFloats / (Points * Math.Max(kp, np)), Rows, 240);
-        target = (int)Math.Min(target, Math.Max(2 * Rows, (total + 4 * threads - 1) / (4 * threads)));
+        target = (int)Math.Min(target, Math.Max(4 * Rows, (total + 4 * threads - 1) / (4 * threads)));
         var list = new List<TileBlock>();
         if (perImage <= target)
         {
-            var images = Math.Max(1, target / perImage);
+            var images = Whole(Math.Max(1, target / perImage), perImage);
             for (var n = 0; n < g.Batch; n += images) list.Add(new TileBlock(n, Math.Min(images, g.Batch - n), 0, th));
         }
         else
         {
-            var rows = Math.Max(1, target / tw);
+            var rows = Whole(Math.Max(1, target / tw), tw);
             for (var n = 0; n < g.Batch; n++)
                 for (var ty = 0; ty < th; ty += rows) list.Add(new TileBlock(n, 1, ty, Math.Min(rows, th - ty)));
         }
         return [.. list];
     }
+
+    // Units of `size` tiles rounded down to a multiple that fills whole six-tile kernel rows, when there are that many.
+    private static int Whole(int units, int size)
+    {
+        var multiple = Rows / Gcd(size, Rows);
+        return units >= multiple ? units / multiple * multiple : units;
+    }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Block(in ConvGeometry g, TileBlock b, float* x, float* u, float* bias, float* y, bool relu, int kp, int np)
