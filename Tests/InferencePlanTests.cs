@@ -82,6 +82,24 @@ public class InferencePlanTests
             }
     }
 
+    // 3×3 convs of more than 16 channels over enough tiles take the Cpu backend's Winograd kernels, whose filter the
+    // plan transforms once (IBackend.PrepareConvFilter) where the layers transform it on every call.
+    [Fact]
+    public void A_filter_prepared_once_gives_the_bits_of_one_prepared_per_call()
+    {
+        var ctx = ExecutionContext.Cpu(2);
+        var net = Sequential(Conv(32, 3, padding: 1), ReLU, Conv(32, 3, padding: 1), ReLU,
+            Residual(Conv(32, 3, padding: 1).Then(ReLU).Then(Conv(32, 3, padding: 1)), null, ReLU), GlobalAvgPool, Flatten, Dense(5));
+        var model = net.Init(Shape.Image(3, 16, 16), 7, ctx);
+        var geometry = new Backends.ConvGeometry(2, 2, 32, 32, 1, new Backends.Dims3(1, 16, 16), new Backends.Dims3(1, 3, 3),
+            new Backends.Dims3(1, 1, 1), new Backends.Dims3(1, 1, 1), new Backends.Dims3(0, 1, 1), new Backends.Dims3(1, 16, 16));
+        Assert.NotNull(ctx.Backend.PrepareConvFilter(geometry, Tensor.Uniform(Shape.Of(geometry.WeightLength), Key.FromSeed(1), -1f, 1f).Storage));
+        var x = Tensor.Uniform(Shape.Images(2, 3, 16, 16), Key.FromSeed(3), -1f, 1f);
+        var (expected, actual) = (model.Forward(x, Key.FromSeed(0), training: false).Output.ToArray(), model.Predict(x).ToArray());
+        Assert.True(expected.SequenceEqual(actual), $"{string.Join(", ", expected.Take(4))} … against {string.Join(", ", actual.Take(4))} …");
+        Assert.True(expected.Any(v => v != 0f), "the output is all zeros, which would agree with anything");
+    }
+
     [Fact]
     public void With_batch_norm_folded_the_plan_agrees_to_float_rounding()
     {

@@ -121,6 +121,11 @@ public sealed partial class SyncBatchNormBackend : IBackend
     /// <inheritdoc />
     public void ConvReLUForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y) => inner.ConvReLUForward(g, x, w, bias, y);
     /// <inheritdoc />
+    public PreparedFilter? PrepareConvFilter(in ConvGeometry g, TensorStorage w) => inner.PrepareConvFilter(g, w);
+    /// <inheritdoc />
+    public void ConvForwardPrepared(in ConvGeometry g, TensorStorage x, TensorStorage w, PreparedFilter? prepared, TensorStorage? bias,
+        TensorStorage y, bool relu) => inner.ConvForwardPrepared(g, x, w, prepared, bias, y, relu);
+    /// <inheritdoc />
     public void ConvReLUMaxPoolForward(in ConvGeometry conv, in PoolGeometry pool, TensorStorage x, TensorStorage w, TensorStorage? bias,
         TensorStorage y, IndexStorage argmax) => inner.ConvReLUMaxPoolForward(conv, pool, x, w, bias, y, argmax);
     /// <inheritdoc />

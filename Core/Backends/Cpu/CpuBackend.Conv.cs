@@ -12,45 +12,54 @@ public sealed partial class CpuBackend
         ConvForward(g, x, w, bias, y, relu: true);
 
     // The GEMM paths apply the ReLU as they store their tiles, the depthwise kernels on each plane while it is in cache.
-    private unsafe void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y, bool relu)
+    // A prepared filter (an inference plan's) stands in for the filter's per-call packing or transform.
+    private unsafe void ConvForward(in ConvGeometry g, TensorStorage x, TensorStorage w, TensorStorage? bias, TensorStorage y, bool relu,
+        CpuPreparedFilter? prepared = null)
     {
         float[] xs = Host(x), ws = Host(w), ys = Host(y), bs = bias is null ? [] : Host(bias);
         SeamChecks.Conv(g, xs.Length, ws.Length, bias is null ? null : bs.Length, ys.Length, relu ? "cpu ConvReLUForward" : "cpu ConvForward");
         var geo = g;
-        fixed (float* px = xs, pw = ws, py = ys, pb = bs)
+        var path = ForwardPath(g);
+        fixed (float* px = xs, pw = ws, py = ys, pb = bs, pu = prepared?.Winograd)
         {
             var (ax, aw, ay, ab) = ((nint)px, (nint)pw, (nint)py, bias is null ? 0 : (nint)pb);
-            if (IsDepthwise(g) && DepthwisePlanes.Applies(g))
+            switch (path)
             {
-                _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
-                    DepthwisePlanes.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
-                return;
+                case ConvPath.DepthwisePlanes:
+                    _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
+                        DepthwisePlanes.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
+                    return;
+                case ConvPath.DepthwiseStride2:
+                    _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
+                        DepthwiseStride2.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
+                    return;
+                case ConvPath.Depthwise:
+                    _pool.For(g.Batch * g.OutChannels, i =>
+                    {
+                        DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels);
+                        if (relu) ReLUInPlace((float*)ay + (long)i * geo.Output.Product, geo.Output.Product);
+                    });
+                    return;
+                case ConvPath.SmallChannels:
+                    SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
+                    return;
+                case ConvPath.Winograd when Winograd.Forward(_pool, g, px, pw, g.InChannels * 9, 9, flip: false, bias is null ? null : pb, py, relu, pu):
+                    return;
             }
-            if (IsDepthwise(g) && DepthwiseStride2.Applies(g))
-            {
-                _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
-                    DepthwiseStride2.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
-                return;
-            }
-            if (IsDepthwise(g))
-            {
-                _pool.For(g.Batch * g.OutChannels, i =>
-                {
-                    DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels);
-                    if (relu) ReLUInPlace((float*)ay + (long)i * geo.Output.Product, geo.Output.Product);
-                });
-                return;
-            }
-            if (SmallConvRows.AppliesForward(g))
-            {
-                SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
-                return;
-            }
-            if (Winograd.Applies(g) && Winograd.Forward(_pool, g, px, pw, g.InChannels * 9, 9, flip: false, bias is null ? null : pb, py, relu))
-                return;
             ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu));
         }
     }
+
+    private enum ConvPath { DepthwisePlanes, DepthwiseStride2, Depthwise, SmallChannels, Winograd, Gemm }
+
+    // Which kernels run a forward conv; a non-finite input still falls from Winograd to the GEMM at run time.
+    private static ConvPath ForwardPath(in ConvGeometry g) =>
+        IsDepthwise(g) && DepthwisePlanes.Applies(g) ? ConvPath.DepthwisePlanes
+        : IsDepthwise(g) && DepthwiseStride2.Applies(g) ? ConvPath.DepthwiseStride2
+        : IsDepthwise(g) ? ConvPath.Depthwise
+        : SmallConvRows.AppliesForward(g) ? ConvPath.SmallChannels
+        : Winograd.Applies(g) ? ConvPath.Winograd
+        : ConvPath.Gemm;
 
     /// <inheritdoc />
     public unsafe void ConvBackwardData(in ConvGeometry g, TensorStorage dy, TensorStorage w, TensorStorage dx)

@@ -43,17 +43,18 @@ internal static unsafe class Winograd
     /// keeps a non-finite value to the outputs whose window holds it, as PyTorch does.
     /// </summary>
     public static bool Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, int outStride, int inStride, bool flip,
-        float* bias, float* y, bool relu)
+        float* bias, float* y, bool relu, float* prepared = null)
     {
         var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
-        var filter = Scratch.Rent(Points * kp * np);
+        var filter = Scratch.Rent(prepared == null ? Points * kp * np : 0);
         var shift = Scratch.Rent(np);
         try
         {
-            fixed (float* pu = filter, pb = shift)
+            fixed (float* pf = filter, pb = shift)
             {
                 for (var o = 0; o < np; o++) pb[o] = bias != null && o < g.OutChannels ? bias[o] : 0f;
-                if (!TransformFilter(pool, g, w, outStride, inStride, flip, pu, kp, np)) return false;
+                var pu = prepared == null ? pf : prepared;
+                if (prepared == null && !TransformFilter(pool, g, w, outStride, inStride, flip, pu, kp, np)) return false;
                 var blocks = Blocks(g, kp, np, pool.Threads);
                 var (geo, ax, au, ab, ay) = (g, (nint)x, (nint)pu, (nint)pb, (nint)y);
                 var finite = 1;
@@ -70,6 +71,18 @@ internal static unsafe class Winograd
             Scratch.Return(filter);
             Scratch.Return(shift);
         }
+    }
+
+    /// <summary>
+    /// The transformed filter of the forward conv <paramref name="w"/> (C_out × C_in × 3 × 3), as <see cref="Forward"/>
+    /// makes it on each call, to pass back as its <c>prepared</c> argument; null when a tap is infinite or NaN.
+    /// </summary>
+    public static float[]? PrepareFilter(WorkerPool pool, in ConvGeometry g, float* w)
+    {
+        var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
+        var u = new float[Points * kp * np];
+        fixed (float* pu = u)
+            return TransformFilter(pool, g, w, g.InChannels * 9, 9, flip: false, pu, kp, np) ? u : null;
     }
 
     // U[ξ][panel][i][16]: for each point, 16-channel panels of the output channels, input channels along K.

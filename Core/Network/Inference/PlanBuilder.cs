@@ -151,7 +151,7 @@ internal sealed class PlanBuilder(ExecutionContext context)
             (w, b) = (context.Backend.Import(new HostStorage(fw)), context.Backend.Import(new HostStorage(fb)));
         }
         var y = Value(plan.OutputShape);
-        _steps.Add(new ConvStep(x, y, plan.Geometry, w, b, relu));
+        _steps.Add(new ConvStep(x, y, plan.Geometry, w, b, relu, context.Backend.PrepareConvFilter(plan.Geometry, w)));
         return (y, plan.OutputShape);
     }
 

@@ -25,15 +25,14 @@ internal abstract class PlanStep(int[] inputs, int output)
 }
 
 /// <summary>y = x ⋆ w + b, with a batch norm that followed it folded into w and b, then the ReLU after it, if any: inside
-/// the backend's <see cref="IBackend.ConvReLUForward"/> (inside the conv's kernels on the Cpu backend, the same bits).</summary>
-internal sealed class ConvStep(int input, int output, ConvGeometry geometry, TensorStorage weight, TensorStorage? bias, bool relu)
-    : PlanStep([input], output)
+/// the backend's <see cref="IBackend.ConvReLUForward"/> (inside the conv's kernels on the Cpu backend, the same bits).
+/// The filter is prepared once (<see cref="IBackend.PrepareConvFilter"/>) by the backend the plan was built for, so
+/// calls do not pack or transform it again.</summary>
+internal sealed class ConvStep(int input, int output, ConvGeometry geometry, TensorStorage weight, TensorStorage? bias, bool relu,
+    PreparedFilter? prepared) : PlanStep([input], output)
 {
-    public override void Run(IBackend backend, TensorStorage[] values)
-    {
-        if (relu) backend.ConvReLUForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
-        else backend.ConvForward(geometry, values[Inputs[0]], weight, bias, values[Output]);
-    }
+    public override void Run(IBackend backend, TensorStorage[] values) =>
+        backend.ConvForwardPrepared(geometry, values[Inputs[0]], weight, prepared, bias, values[Output], relu);
 }
 
 /// <summary>y = x·Wᵀ (+ b per row) (then ReLU): the unfused dense layer's seam calls, the bias added in place, with Wᵀ
