@@ -82,14 +82,17 @@ public class InferencePlanTests
             }
     }
 
-    // 3×3 convs of more than 16 channels over enough tiles take the Cpu backend's Winograd kernels, whose filter the
-    // plan transforms once (IBackend.PrepareConvFilter) where the layers transform it on every call.
+    // The plan prepares each conv's filter once (IBackend.PrepareConvFilter) where the layers prepare it on every call:
+    // on the Cpu backend the Winograd transform of the 3×3 convs of more than 16 channels over enough tiles, and the
+    // GEMM's packing of the others: short and tall (more than 144 output channels, split over two threads by rows),
+    // grouped, pointwise.
     [Fact]
     public void A_filter_prepared_once_gives_the_bits_of_one_prepared_per_call()
     {
         var ctx = ExecutionContext.Cpu(2);
         var net = Sequential(Conv(32, 3, padding: 1), ReLU, Conv(32, 3, padding: 1), ReLU,
-            Residual(Conv(32, 3, padding: 1).Then(ReLU).Then(Conv(32, 3, padding: 1)), null, ReLU), GlobalAvgPool, Flatten, Dense(5));
+            Residual(Conv(32, 3, padding: 1).Then(ReLU).Then(Conv(32, 3, padding: 1)), null, ReLU),
+            Conv(160, 3, stride: 2, padding: 1), ReLU, Conv(64, 3, padding: 1, groups: 2), Conv(200, 1), ReLU, GlobalAvgPool, Flatten, Dense(5));
         var model = net.Init(Shape.Image(3, 16, 16), 7, ctx);
         var geometry = new Backends.ConvGeometry(2, 2, 32, 32, 1, new Backends.Dims3(1, 16, 16), new Backends.Dims3(1, 3, 3),
             new Backends.Dims3(1, 1, 1), new Backends.Dims3(1, 1, 1), new Backends.Dims3(0, 1, 1), new Backends.Dims3(1, 16, 16));

@@ -13,7 +13,8 @@ internal static unsafe class ConvFused
     /// <summary>y[block, group] = bias + W_g · col (then the ReLU when <paramref name="relu"/>), with col read in place
     /// and the bias and ReLU applied as the tiles are stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial, bool relu)
+    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial, bool relu,
+        PackedA packed = default)
     {
         var (n0, count, grp, rows, positions) = ConvGemm.Item(g, item);
         var (m, cols, cin, e) = (g.OutPerGroup, count * positions, g.InPerGroup, PaddedInput.PlaneLength(g));
@@ -32,8 +33,8 @@ internal static unsafe class ConvFused
                 var panel = new Im2ColPanel(pp, po, po + cols);
                 var start = bias == null ? null : bias + grp * m;
                 var store = Epilogue.Start | (relu ? Epilogue.ReLU : Epilogue.None);
-                if (serial) GemmDriver.Run(a, panel, c, cols, m, cols, rows, 1f, 1f, start, store);
-                else ParallelGemm.Run(pool, a, panel, c, cols, m, cols, rows, 1f, 1f, start, store);
+                if (serial) GemmDriver.Run(a, panel, c, cols, m, cols, rows, 1f, 1f, start, store, packed);
+                else ParallelGemm.Run(pool, a, panel, c, cols, m, cols, rows, 1f, 1f, start, store, packed);
                 if (count > 1) ConvGemm.Rows(g, c, y, n0, count, grp, m, toBlock: false);
             }
         }

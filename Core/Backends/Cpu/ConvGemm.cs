@@ -41,13 +41,16 @@ internal static unsafe class ConvGemm
     }
 
     /// <summary>y[block, group] = bias + W_g · col (then the ReLU when <paramref name="relu"/>), the bias and the ReLU
-    /// applied as the GEMM stores its tiles rather than in passes of their own.</summary>
-    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial, bool relu)
+    /// applied as the GEMM stores its tiles rather than in passes of their own.
+    /// <paramref name="prepacked"/>, when not null, holds each group's W_g packed whole (<see cref="PackedA"/>), one after another.</summary>
+    public static void Forward(WorkerPool pool, in ConvGeometry g, float* x, float* w, float* bias, float* y, int item, bool serial, bool relu,
+        float* prepacked = null)
     {
         var (n0, count, grp, rows, positions) = Item(g, item);
+        var packed = prepacked == null ? default : PackedA.Over(prepacked + grp * PackedA.Length(g.OutPerGroup, rows), g.OutPerGroup, rows);
         if (PaddedInput.Applies(g) && !(count == 1 && IsPointwise(g)))
         {
-            ConvFused.Forward(pool, g, x, w, bias, y, item, serial, relu);
+            ConvFused.Forward(pool, g, x, w, bias, y, item, serial, relu, packed);
             return;
         }
         var (m, cols) = (g.OutPerGroup, count * positions);
@@ -56,7 +59,7 @@ internal static unsafe class ConvGemm
         var e = Epilogue.Start | (relu ? Epilogue.ReLU : Epilogue.None);
         if (count == 1 && IsPointwise(g))
         {
-            Gemm(pool, serial, a, new Strided(Input(g, x, n0, grp), positions, 1), Output(g, y, n0, grp), positions, m, positions, rows, start, e);
+            Gemm(pool, serial, a, new Strided(Input(g, x, n0, grp), positions, 1), Output(g, y, n0, grp), positions, m, positions, rows, start, e, packed);
             return;
         }
         var buffer = Scratch.Rent(rows * cols + (count == 1 ? 0 : m * cols));
@@ -65,9 +68,9 @@ internal static unsafe class ConvGemm
             fixed (float* col = buffer)
             {
                 for (var i = 0; i < count; i++) Im2Col.Gather(g, Input(g, x, n0 + i, grp), g.InPerGroup, col + i * positions, cols);
-                if (count == 1) { Gemm(pool, serial, a, new Strided(col, cols, 1), Output(g, y, n0, grp), positions, m, cols, rows, start, e); return; }
+                if (count == 1) { Gemm(pool, serial, a, new Strided(col, cols, 1), Output(g, y, n0, grp), positions, m, cols, rows, start, e, packed); return; }
                 var yb = col + (long)rows * cols;
-                Gemm(pool, serial, a, new Strided(col, cols, 1), yb, cols, m, cols, rows, start, e);
+                Gemm(pool, serial, a, new Strided(col, cols, 1), yb, cols, m, cols, rows, start, e, packed);
                 Rows(g, yb, y, n0, count, grp, m, toBlock: false);
             }
         }
@@ -213,10 +216,11 @@ internal static unsafe class ConvGemm
             }
     }
 
-    private static void Gemm(WorkerPool pool, bool serial, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float* start, Epilogue e)
+    private static void Gemm(WorkerPool pool, bool serial, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float* start, Epilogue e,
+        PackedA packed)
     {
-        if (serial) GemmDriver.Run(a, new StridedPanel(b), c, ldc, m, n, k, 1f, 1f, start, e);
-        else ParallelGemm.Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, 1f, 1f, start, e);
+        if (serial) GemmDriver.Run(a, new StridedPanel(b), c, ldc, m, n, k, 1f, 1f, start, e, packed);
+        else ParallelGemm.Run(pool, a, new StridedPanel(b), c, ldc, m, n, k, 1f, 1f, start, e, packed);
     }
 
     private static void Gemm(WorkerPool pool, bool serial, Strided a, Strided b, float* c, int ldc, int m, int n, int k, float beta)

@@ -20,9 +20,9 @@ public sealed partial class CpuBackend
         SeamChecks.Conv(g, xs.Length, ws.Length, bias is null ? null : bs.Length, ys.Length, relu ? "cpu ConvReLUForward" : "cpu ConvForward");
         var geo = g;
         var path = ForwardPath(g);
-        fixed (float* px = xs, pw = ws, py = ys, pb = bs, pu = prepared?.Winograd)
+        fixed (float* px = xs, pw = ws, py = ys, pb = bs, pu = prepared?.Winograd, pp = prepared?.Packed)
         {
-            var (ax, aw, ay, ab) = ((nint)px, (nint)pw, (nint)py, bias is null ? 0 : (nint)pb);
+            var (ax, aw, ay, ab, ap) = ((nint)px, (nint)pw, (nint)py, bias is null ? 0 : (nint)pb, (nint)pp);
             switch (path)
             {
                 case ConvPath.DepthwisePlanes:
@@ -46,7 +46,7 @@ public sealed partial class CpuBackend
                 case ConvPath.Winograd when Winograd.Forward(_pool, g, px, pw, g.InChannels * 9, 9, flip: false, bias is null ? null : pb, py, relu, pu):
                     return;
             }
-            ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu));
+            ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu, (float*)ap));
         }
     }
 

@@ -1,20 +1,36 @@
 namespace Functional.Backends.Cpu;
 
-// Filters prepared once for an inference plan: the Winograd transform of a 3×3 filter, made as each call would make it.
+// Filters prepared once for an inference plan: the Winograd transform of a 3×3 filter, or the filter packed for the
+// GEMM, each made exactly as a call would make it.
 public sealed partial class CpuBackend
 {
     // Transformed filters are 36/9 = 4 times the filter; above this many floats (4 MiB) a plan would hold more memory
-    // than the per-call transform costs at the tile counts such layers run with.
-    private const int MaxPreparedFloats = 1 << 20;
+    // than the per-call transform costs at the tile counts such layers run with. Packed filters are the filter's size.
+    private const int MaxPreparedFloats = 1 << 20, MaxPackedFloats = 1 << 24;
 
     /// <inheritdoc />
     public unsafe PreparedFilter? PrepareConvFilter(in ConvGeometry g, TensorStorage w)
     {
         var ws = Host(w);
-        if (ws.Length != g.WeightLength || ForwardPath(g) != ConvPath.Winograd) return null;
-        if (36L * ((g.InChannels + 7) / 8 * 8) * ((g.OutChannels + 15) / 16 * 16) > MaxPreparedFloats) return null;
+        if (ws.Length != g.WeightLength) return null;
+        var path = ForwardPath(g);
         fixed (float* pw = ws)
-            return Winograd.PrepareFilter(_pool, g, pw) is { } u ? new CpuPreparedFilter(g, u) : null;
+        {
+            if (path == ConvPath.Winograd)
+            {
+                if (36L * ((g.InChannels + 7) / 8 * 8) * ((g.OutChannels + 15) / 16 * 16) > MaxPreparedFloats) return null;
+                return Winograd.PrepareFilter(_pool, g, pw) is { } u ? new CpuPreparedFilter(g, u, null) : null;
+            }
+            if (path != ConvPath.Gemm) return null;
+            var (m, k) = (g.OutPerGroup, g.InPerGroup * g.Kernel.Product);
+            var length = PackedA.Length(m, k);
+            if (length * g.Groups > MaxPackedFloats) return null;
+            var packed = new float[length * g.Groups];
+            fixed (float* pp = packed)
+                for (var grp = 0; grp < g.Groups; grp++)
+                    PackedA.Pack(new Strided(pw + (long)grp * m * k, k, 1), m, k, pp + grp * length);
+            return new CpuPreparedFilter(g, null, packed);
+        }
     }
 
     /// <inheritdoc />
@@ -23,11 +39,15 @@ public sealed partial class CpuBackend
         ConvForward(g, x, w, bias, y, relu, prepared is CpuPreparedFilter p && p.Fits(g) ? p : null);
 }
 
-/// <summary>The Cpu backend's prepared form of a conv filter: its Winograd transform, for convs of one filter geometry.</summary>
-internal sealed class CpuPreparedFilter(ConvGeometry g, float[] winograd) : PreparedFilter
+/// <summary>The Cpu backend's prepared form of a conv filter, for convs of one filter geometry: its Winograd transform, or
+/// each group's filter packed whole for the GEMM.</summary>
+internal sealed class CpuPreparedFilter(ConvGeometry g, float[]? winograd, float[]? packed) : PreparedFilter
 {
-    /// <summary>U as <see cref="Winograd.Forward"/> reads it.</summary>
-    public float[] Winograd { get; } = winograd;
+    /// <summary>U as <see cref="Winograd.Forward"/> reads it, or null.</summary>
+    public float[]? Winograd { get; } = winograd;
+
+    /// <summary>W_g as <see cref="PackedA"/> blocks, group after group, or null.</summary>
+    public float[]? Packed { get; } = packed;
 
     /// <summary>Whether a conv of geometry <paramref name="other"/> reads this filter the same way: batch and image size may differ.</summary>
     public bool Fits(in ConvGeometry other) =>

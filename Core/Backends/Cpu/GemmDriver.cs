@@ -10,7 +10,10 @@ namespace Functional.Backends.Cpu;
 internal static unsafe class GemmDriver
 {
     // K_c·NR floats of B (16 KiB) stay in L1 while a sliver of A streams; M_c·K_c of A (144 KiB) stays in L2.
-    private const int KcMax = 256, Mc = 144, Nc = 4080;
+    private const int KcMax = 256, Nc = 4080;
+
+    /// <summary>Rows of A packed per block (M_c).</summary>
+    public const int Mc = 144;
     // Floats of a packed B panel that share L2 (512 KiB) with a short A: half of it.
     private const int L2Panel = 1 << 16;
     private const int MR = MicroKernel.MR, NR = MicroKernel.NR;
@@ -41,7 +44,8 @@ internal static unsafe class GemmDriver
     /// <paramref name="start"/>[i] (zero when null); under <see cref="Epilogue.ReLU"/> the final values are clamped.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TB>(in Strided a, in TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta, float* start, Epilogue e)
+    public static void Run<TB>(in Strided a, in TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta, float* start, Epilogue e,
+        PackedA packed = default)
         where TB : struct, IPanelSource
     {
         if (m <= 0 || n <= 0) return;
@@ -61,14 +65,15 @@ internal static unsafe class GemmDriver
         var ncMax = Math.Min(nc0, RoundUp(n, NR));
         var mcMax = Math.Min(Mc, RoundUp(m, MR));
         var aBlock = mcMax * kcStep;
-        var packA = Scratch.Rent(shortA ? aBlock * kBlocks : aBlock);
+        // A packed beforehand (with α = 1) is read where it lies.
+        var packA = Scratch.Rent(packed.Present ? 1 : shortA ? aBlock * kBlocks : aBlock);
         var packB = Scratch.Rent(ncMax * kcStep);
         var tile = stackalloc float[MR * NR];
         try
         {
             fixed (float* pa = packA, pb = packB)
             {
-                if (shortA)
+                if (shortA && !packed.Present)
                     for (int pc = 0, p = 0; pc < k; pc += kcStep, p++)
                         GemmPacking.PackA(a, 0, pc, m, Math.Min(kcStep, k - pc), alpha, pa + (long)p * aBlock);
                 for (var jc = 0; jc < n; jc += nc0)
@@ -82,14 +87,15 @@ internal static unsafe class GemmDriver
                         b.Pack(pc, jc, kc, nc, pb);
                         if (shortA)
                         {
-                            Block(pa + (long)p * aBlock, pb, c + jc, ldc, m, nc, kc, tile, start, step);
+                            Block(packed.Present ? packed.Block(0, p, kBlocks) : pa + (long)p * aBlock, pb, c + jc, ldc, m, nc, kc, tile, start, step);
                             continue;
                         }
                         for (var ic = 0; ic < m; ic += Mc)
                         {
                             var mc = Math.Min(Mc, m - ic);
-                            GemmPacking.PackA(a, ic, pc, mc, kc, alpha, pa);
-                            Block(pa, pb, c + (long)ic * ldc + jc, ldc, mc, nc, kc, tile, EpilogueStore.At(start, ic), step);
+                            if (!packed.Present) GemmPacking.PackA(a, ic, pc, mc, kc, alpha, pa);
+                            Block(packed.Present ? packed.Block(ic, p, kBlocks) : pa, pb, c + (long)ic * ldc + jc, ldc, mc, nc, kc, tile,
+                                EpilogueStore.At(start, ic), step);
                         }
                     }
                 }

@@ -24,17 +24,19 @@ internal static unsafe class ParallelGemm
 
     /// <summary>As the overload without an epilogue, storing through <see cref="GemmDriver"/>'s epilogue.</summary>
     public static void Run<TB>(WorkerPool pool, Strided a, TB b, float* c, int ldc, int m, int n, int k, float alpha, float beta,
-        float* start, Epilogue e)
+        float* start, Epilogue e, PackedA packed = default)
         where TB : struct, IPanelSource, IColumnSplit<TB>
     {
         if (pool.Threads == 1 || (long)m * n * k < SerialLimit)
         {
-            GemmDriver.Run(a, b, c, ldc, m, n, k, alpha, beta, start, e);
+            GemmDriver.Run(a, b, c, ldc, m, n, k, alpha, beta, start, e, packed);
             return;
         }
         var s0 = (nint)start;
         var splitN = n >= m;
-        var (extent, tile) = splitN ? (n, MicroKernel.NR) : (m, MicroKernel.MR);
+        // A packed beforehand is cut at its M_c blocks.
+        var (extent, tile) = splitN ? (n, MicroKernel.NR) : (m, packed.Present ? GemmDriver.Mc : MicroKernel.MR);
+        var kBlocks = GemmDriver.KBlocks(k).Count;
         var chunk = (extent + pool.Threads - 1) / pool.Threads;
         chunk = (chunk + tile - 1) / tile * tile;
         var items = (extent + chunk - 1) / chunk;
@@ -43,10 +45,10 @@ internal static unsafe class ParallelGemm
             var first = i * chunk;
             var size = Math.Min(chunk, extent - first);
             if (splitN)
-                GemmDriver.Run(a, b.Columns(first), c + first, ldc, m, size, k, alpha, beta, (float*)s0, e);
+                GemmDriver.Run(a, b.Columns(first), c + first, ldc, m, size, k, alpha, beta, (float*)s0, e, packed);
             else
                 GemmDriver.Run(new Strided(a.P + (long)first * a.Rs, a.Rs, a.Cs), b, c + (long)first * ldc, ldc, size, n, k, alpha, beta,
-                    EpilogueStore.At((float*)s0, first), e);
+                    EpilogueStore.At((float*)s0, first), e, packed.From(first, kBlocks));
         });
     }
 }
