@@ -49,6 +49,10 @@ internal static unsafe class GemmDriver
         where TB : struct, IPanelSource
     {
         if (m <= 0 || n <= 0) return;
+        // β = 0 ignores C's old contents, as the start epilogue (from zero) does: the first K block then stores its
+        // sums instead of adding them to a cleared C, which saves a pass over C. Same bits: 0 + s is s, the FMA
+        // chains from +0 never give −0, and an edge tile goes through the same 0 + s.
+        if (beta == 0f && start == null) e |= Epilogue.Start;
         if ((e & Epilogue.Start) == 0) ScaleC(c, ldc, m, n, beta);
         if (k <= 0)
         {
@@ -66,13 +70,14 @@ internal static unsafe class GemmDriver
         var mcMax = Math.Min(Mc, RoundUp(m, MR));
         var aBlock = mcMax * kcStep;
         // A packed beforehand (with α = 1) is read where it lies.
-        var packA = Scratch.Rent(packed.Present ? 1 : shortA ? aBlock * kBlocks : aBlock);
-        var packB = Scratch.Rent(ncMax * kcStep);
+        var packA = Scratch.Rent((packed.Present ? 0 : shortA ? aBlock * kBlocks : aBlock) + Scratch.AlignSlack);
+        var packB = Scratch.Rent(ncMax * kcStep + Scratch.AlignSlack);
         var tile = stackalloc float[MR * NR];
         try
         {
-            fixed (float* pa = packA, pb = packB)
+            fixed (float* pa0 = packA, pb0 = packB)
             {
+                float* pa = Scratch.Align(pa0), pb = Scratch.Align(pb0);
                 if (shortA && !packed.Present)
                     for (int pc = 0, p = 0; pc < k; pc += kcStep, p++)
                         GemmPacking.PackA(a, 0, pc, m, Math.Min(kcStep, k - pc), alpha, pa + (long)p * aBlock);

@@ -21,6 +21,18 @@ internal static class Scratch
     /// <summary>A buffer of at least <paramref name="length"/> floats with unspecified contents.</summary>
     public static float[] Rent(int length) => Pool.Rent(Math.Max(length, 1));
 
+    /// <summary>
+    /// Extra floats to rent for a buffer that <see cref="Align"/> will start on a cache line: a managed array's data
+    /// is only 8-byte aligned, and a packed 16-float row of B that straddles two lines costs a split load per step.
+    /// </summary>
+    public const int AlignSlack = CacheLine / sizeof(float) - 1;
+
+    private const int CacheLine = 64;
+
+    /// <summary>The first cache-line boundary at or after <paramref name="p"/> (a pinned buffer rented with
+    /// <see cref="AlignSlack"/> extra floats).</summary>
+    public static unsafe float* Align(float* p) => (float*)(((nint)p + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
+
     /// <summary>Gives a rented buffer back.</summary>
     public static void Return(float[] buffer) => Pool.Return(buffer);
 }
