@@ -21,6 +21,8 @@ internal static unsafe class GemmPacking
 {
     private const int MR = MicroKernel.MR, NR = MicroKernel.NR;
     private const int PrefetchRows = 4;
+    // Rows of A ahead of the sliver being packed whose next columns are prefetched: two slivers.
+    private const int AheadA = 2 * MR;
 
     /// <summary>Packs rows ic..ic+mc, columns pc..pc+kc of A, scaled by α.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -115,6 +117,10 @@ internal static unsafe class GemmPacking
         for (; k + 8 <= kc; k += 8)
         {
             var p = src + k;
+            // A is read as short runs (K_c floats) of rows far apart, too short for the hardware prefetcher to
+            // find: request the same columns of the rows AheadA further on, one cache line per row every other step.
+            if ((k & 15) == 0 && Sse.IsSupported)
+                for (var r = 0; r < MR; r++) Sse.Prefetch0(p + (AheadA + r) * (long)rs);
             var r0 = Vector256.Load(p);
             var r1 = Vector256.Load(p + rs);
             var r2 = Vector256.Load(p + 2L * rs);
