@@ -20,7 +20,8 @@ public sealed partial class CpuBackend
         SeamChecks.Conv(g, xs.Length, ws.Length, bias is null ? null : bs.Length, ys.Length, relu ? "cpu ConvReLUForward" : "cpu ConvForward");
         var geo = g;
         var path = ForwardPath(g);
-        fixed (float* px = xs, pw = ws, py = ys, pb = bs, pu = prepared?.Winograd, pp = prepared?.Packed)
+        float* pu = prepared?.Winograd is { } u ? u.Start : null, pp = prepared?.Packed is { } packed ? packed.Start : null;
+        fixed (float* px = xs, pw = ws, py = ys, pb = bs)
         {
             var (ax, aw, ay, ab, ap) = ((nint)px, (nint)pw, (nint)py, bias is null ? 0 : (nint)pb, (nint)pp);
             switch (path)
@@ -44,10 +45,13 @@ public sealed partial class CpuBackend
                     SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
                     return;
                 case ConvPath.Winograd when Winograd.Forward(_pool, g, px, pw, g.InChannels * 9, 9, flip: false, bias is null ? null : pb, py, relu, pu):
+                    GC.KeepAlive(prepared);
                     return;
             }
             ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu, (float*)ap));
         }
+        // The prepared buffers are pinned and read through raw pointers: their owner must outlive the kernels.
+        GC.KeepAlive(prepared);
     }
 
     private enum ConvPath { DepthwisePlanes, DepthwiseStride2, Depthwise, SmallChannels, Winograd, Gemm }

@@ -25,10 +25,9 @@ public sealed partial class CpuBackend
             var (m, k) = (g.OutPerGroup, g.InPerGroup * g.Kernel.Product);
             var length = PackedA.Length(m, k);
             if (length * g.Groups > MaxPackedFloats) return null;
-            var packed = new float[length * g.Groups];
-            fixed (float* pp = packed)
-                for (var grp = 0; grp < g.Groups; grp++)
-                    PackedA.Pack(new Strided(pw + (long)grp * m * k, k, 1), m, k, pp + grp * length);
+            var packed = new AlignedBuffer(checked((int)(length * g.Groups)));
+            for (var grp = 0; grp < g.Groups; grp++)
+                PackedA.Pack(new Strided(pw + (long)grp * m * k, k, 1), m, k, packed.Start + grp * length);
             return new CpuPreparedFilter(g, null, packed);
         }
     }
@@ -41,13 +40,13 @@ public sealed partial class CpuBackend
 
 /// <summary>The Cpu backend's prepared form of a conv filter, for convs of one filter geometry: its Winograd transform, or
 /// each group's filter packed whole for the GEMM.</summary>
-internal sealed class CpuPreparedFilter(ConvGeometry g, float[]? winograd, float[]? packed) : PreparedFilter
+internal sealed class CpuPreparedFilter(ConvGeometry g, AlignedBuffer? winograd, AlignedBuffer? packed) : PreparedFilter
 {
     /// <summary>U as <see cref="Winograd.Forward"/> reads it, or null.</summary>
-    public float[]? Winograd { get; } = winograd;
+    public AlignedBuffer? Winograd { get; } = winograd;
 
     /// <summary>W_g as <see cref="PackedA"/> blocks, group after group, or null.</summary>
-    public float[]? Packed { get; } = packed;
+    public AlignedBuffer? Packed { get; } = packed;
 
     /// <summary>Whether a conv of geometry <paramref name="other"/> reads this filter the same way: batch and image size may differ.</summary>
     public bool Fits(in ConvGeometry other) =>

@@ -46,12 +46,14 @@ internal static unsafe class Winograd
         float* bias, float* y, bool relu, float* prepared = null)
     {
         var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
-        var filter = Scratch.Rent(prepared == null ? Points * kp * np : 0);
+        var filter = Scratch.Rent(prepared == null ? Points * kp * np + Scratch.AlignSlack : 0);
         var shift = Scratch.Rent(np);
         try
         {
-            fixed (float* pf = filter, pb = shift)
+            fixed (float* pf0 = filter, pb = shift)
             {
+                // U's 16-float panel rows and the tiles' vectors start on cache lines, so no load is split across two.
+                var pf = Scratch.Align(pf0);
                 for (var o = 0; o < np; o++) pb[o] = bias != null && o < g.OutChannels ? bias[o] : 0f;
                 var pu = prepared == null ? pf : prepared;
                 if (prepared == null && !TransformFilter(pool, g, w, outStride, inStride, flip, pu, kp, np)) return false;
@@ -77,12 +79,11 @@ internal static unsafe class Winograd
     /// The transformed filter of the forward conv <paramref name="w"/> (C_out × C_in × 3 × 3), as <see cref="Forward"/>
     /// makes it on each call, to pass back as its <c>prepared</c> argument; null when a tap is infinite or NaN.
     /// </summary>
-    public static float[]? PrepareFilter(WorkerPool pool, in ConvGeometry g, float* w)
+    public static AlignedBuffer? PrepareFilter(WorkerPool pool, in ConvGeometry g, float* w)
     {
         var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
-        var u = new float[Points * kp * np];
-        fixed (float* pu = u)
-            return TransformFilter(pool, g, w, g.InChannels * 9, 9, flip: false, pu, kp, np) ? u : null;
+        var u = new AlignedBuffer(Points * kp * np);
+        return TransformFilter(pool, g, w, g.InChannels * 9, 9, flip: false, u.Start, kp, np) ? u : null;
     }
 
     // U[ξ][panel][i][16]: for each point, 16-channel panels of the output channels, input channels along K.
@@ -152,15 +153,16 @@ internal static unsafe class Winograd
         var tiles = b.NCount * b.TyCount * tw;
         var tpad = Round(tiles, Rows);
         var (rowFloats, planeFloats) = (8L * width, 8L * width * rowsIn);
-        var input = Scratch.Rent(checked((int)(planeFloats * cb * b.NCount)));
-        var v = Scratch.Rent(checked(Points * tpad * kp));
-        var m = Scratch.Rent(checked(Points * tpad * np));
+        var input = Scratch.Rent(checked((int)(planeFloats * cb * b.NCount) + Scratch.AlignSlack));
+        var v = Scratch.Rent(checked(Points * tpad * kp + Scratch.AlignSlack));
+        var m = Scratch.Rent(checked(Points * tpad * np + Scratch.AlignSlack));
         var t = stackalloc Vector256<float>[36 + 24 + 16];
         var scratch = stackalloc float[128];
         try
         {
-            fixed (float* pin = input, pv = v, pm = m)
+            fixed (float* pin0 = input, pv0 = v, pm0 = m)
             {
+                float* pin = Scratch.Align(pin0), pv = Scratch.Align(pv0), pm = Scratch.Align(pm0);
                 var finite = true;
                 for (var img = 0; img < b.NCount; img++)
                     for (var c = 0; c < cb; c++)

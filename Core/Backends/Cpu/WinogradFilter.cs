@@ -27,13 +27,15 @@ internal static unsafe class WinogradFilter
         var blocks = Winograd.Blocks(g, kp, zp, threads: 2);
         var groups = Groups(g, blocks, GroupFloats / (Points * (kp + zp)));
         var most = groups.Max(r => r.Tiles);
-        var sums = Scratch.Rent(Points * zp * kp);
-        var v = Scratch.Rent(checked(Points * most * kp));
-        var z = Scratch.Rent(checked(Points * most * zp));
+        var sums = Scratch.Rent(Points * zp * kp + Scratch.AlignSlack);
+        var v = Scratch.Rent(checked(Points * most * kp + Scratch.AlignSlack));
+        var z = Scratch.Rent(checked(Points * most * zp + Scratch.AlignSlack));
         try
         {
-            fixed (float* ps = sums, pv = v, pz = z)
+            fixed (float* ps0 = sums, pv0 = v, pz0 = z)
             {
+                // Rows of 16 floats on cache lines: no split loads in the sums.
+                float* ps = Scratch.Align(ps0), pv = Scratch.Align(pv0), pz = Scratch.Align(pz0);
                 new Span<float>(ps, Points * zp * kp).Clear();
                 var (geo, ax, ady, avs, azs, ass) = (g, (nint)x, (nint)dy, (nint)pv, (nint)pz, (nint)ps);
                 var (vPoint, zPoint) = ((long)most * kp, (long)most * zp);
@@ -108,13 +110,14 @@ internal static unsafe class WinogradFilter
         var (xRow, xPlane) = (8L * width, 8L * width * rowsIn);
         var (zRow, zPlane) = (8L * 4 * tw, 8L * 4 * tw * 4 * b.TyCount);
         var gy = g with { Input = g.Output, InChannels = g.OutChannels, PadBefore = new Dims3(0, 0, 0) };
-        var input = Scratch.Rent(checked((int)(xPlane * cx * b.NCount)));
-        var grad = Scratch.Rent(checked((int)(zPlane * cz * b.NCount)));
+        var input = Scratch.Rent(checked((int)(xPlane * cx * b.NCount) + Scratch.AlignSlack));
+        var grad = Scratch.Rent(checked((int)(zPlane * cz * b.NCount) + Scratch.AlignSlack));
         var t = stackalloc Vector256<float>[36];
         try
         {
-            fixed (float* pin = input, pg = grad)
+            fixed (float* pin0 = input, pg0 = grad)
             {
+                float* pin = Scratch.Align(pin0), pg = Scratch.Align(pg0);
                 var finite = true;
                 for (var img = 0; img < b.NCount; img++)
                 {
