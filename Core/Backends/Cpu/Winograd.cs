@@ -19,8 +19,9 @@ internal static unsafe class Winograd
     private const int MinChannels = 16, MinTiles = 24;
     // Transformed filter held per call: 36·C_in·C_out floats at most (128 MiB).
     private const long MaxFilterFloats = 1L << 25;
-    // Floats of transformed input per block: sized for a share of L3, with each point's slice in L2.
-    private const int BlockFloats = 1 << 20;
+    // Floats of transformed input per block (1 MiB): with the products beside it, near L2 (a quarter of this size or
+    // four times it was slower on the ResNet layers).
+    private const int BlockFloats = 1 << 18;
     private const int Points = WinogradTransforms.Points, Panel = WinogradKernel.Panel, Rows = WinogradKernel.Rows;
 
     /// <summary>Whether <see cref="Forward"/> runs <paramref name="g"/>: 2-d, 3×3, unit stride and dilation, one group,
