@@ -36,6 +36,10 @@ public class WinogradLaws
 
     private static readonly IBackend[] Threads = [ExecutionContext.Cpu(1).Backend, Cpu, ExecutionContext.Cpu(3).Backend];
 
+    // x, w, bias and dy in [−1, 1) from the case's seed.
+    private static (float[] X, float[] W, float[] B, float[] Dy) Data((ConvGeometry G, long Seed) c) =>
+        (Values(c.G.InputLength, c.Seed), Values(c.G.WeightLength, c.Seed + 1), Values(c.G.OutChannels, c.Seed + 2), Values(c.G.OutputLength, c.Seed + 3));
+
     private static float[] Forward(IBackend backend, ConvGeometry g, float[] x, float[] w, float[] b, bool relu)
     {
         var y = backend.Allocate(g.OutputLength);
@@ -64,8 +68,7 @@ public class WinogradLaws
         Prop.ForAll(Geometries().ToArbitrary(), c =>
         {
             var g = c.G;
-            var (x, w, b, dy) = (Values(g.InputLength, c.Seed), Values(g.WeightLength, c.Seed + 1), Values(g.OutChannels, c.Seed + 2),
-                Values(g.OutputLength, c.Seed + 3));
+            var (x, w, b, dy) = Data(c);
             return Close("forward", Forward(Reference, g, x, w, b, false), Forward(Cpu, g, x, w, b, false), g.InChannels * 9)
                 && Close("conv+relu", Forward(Reference, g, x, w, b, true), Forward(Cpu, g, x, w, b, true), g.InChannels * 9)
                 && Close("input gradient", Data(Reference, g, dy, w), Data(Cpu, g, dy, w), g.OutChannels * 9)
@@ -79,8 +82,7 @@ public class WinogradLaws
             Gen.Elements(true, false).ToArbitrary(), (c, special, input) =>
             {
                 var g = c.G;
-                var (x, w, b, dy) = (Values(g.InputLength, c.Seed), Values(g.WeightLength, c.Seed + 1), Values(g.OutChannels, c.Seed + 2),
-                    Values(g.OutputLength, c.Seed + 3));
+                var (x, w, b, dy) = Data(c);
                 // In x for the forward and the filter gradient, in dy for the input gradient. A non-finite weight, or dy
                 // for the filter gradient, is not checked here: where it meets padding the Reference skips the product
                 // and the GEMM paths multiply by zero.
@@ -97,8 +99,7 @@ public class WinogradLaws
         Prop.ForAll(Geometries().ToArbitrary(), c =>
         {
             var g = c.G;
-            var (x, w, b, dy) = (Values(g.InputLength, c.Seed), Values(g.WeightLength, c.Seed + 1), Values(g.OutChannels, c.Seed + 2),
-                Values(g.OutputLength, c.Seed + 3));
+            var (x, w, b, dy) = Data(c);
             var forward = Threads.Select(t => Forward(t, g, x, w, b, true)).ToArray();
             var data = Threads.Select(t => Data(t, g, dy, w)).ToArray();
             var filter = Threads.Select(t => Filter(t, g, x, dy)).ToArray();

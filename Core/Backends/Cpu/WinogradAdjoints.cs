@@ -26,13 +26,7 @@ internal static unsafe class WinogradAdjoints
         {
             var r = t + 4 * a;
             A(r[0], r[1], r[2], r[3], out var z0, out var z1, out var z2, out var z3, out var z4, out var z5);
-            var o = dst + 6 * a * pointStride;
-            z0.Store(o);
-            z1.Store(o + pointStride);
-            z2.Store(o + 2 * pointStride);
-            z3.Store(o + 3 * pointStride);
-            z4.Store(o + 4 * pointStride);
-            z5.Store(o + 5 * pointStride);
+            WinogradTransforms.StoreRow(dst + 6 * a * pointStride, pointStride, z0, z1, z2, z3, z4, z5);
         }
     }
 

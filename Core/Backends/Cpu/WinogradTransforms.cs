@@ -34,13 +34,7 @@ internal static unsafe class WinogradTransforms
         {
             var r = t + 6 * i;
             Bt(r[0], r[1], r[2], r[3], r[4], r[5], out var v0, out var v1, out var v2, out var v3, out var v4, out var v5);
-            var o = dst + 6 * i * pointStride;
-            v0.Store(o);
-            v1.Store(o + pointStride);
-            v2.Store(o + 2 * pointStride);
-            v3.Store(o + 3 * pointStride);
-            v4.Store(o + 4 * pointStride);
-            v5.Store(o + 5 * pointStride);
+            StoreRow(dst + 6 * i * pointStride, pointStride, v0, v1, v2, v3, v4, v5);
         }
     }
 
@@ -89,15 +83,22 @@ internal static unsafe class WinogradTransforms
         for (var r = 0; r < 6; r++)
         {
             Gc(gg[3 * r], gg[3 * r + 1], gg[3 * r + 2], out var u0, out var u1, out var u2, out var u3, out var u4, out var u5);
-            var o = dst + 6 * r * pointStride;
-            u0.Store(o);
-            u1.Store(o + pointStride);
-            u2.Store(o + 2 * pointStride);
-            u3.Store(o + 3 * pointStride);
-            u4.Store(o + 4 * pointStride);
-            u5.Store(o + 5 * pointStride);
+            StoreRow(dst + 6 * r * pointStride, pointStride, u0, u1, u2, u3, u4, u5);
         }
         return Vector256.EqualsAll(probe, Vector256<float>.Zero);
+    }
+
+    /// <summary>Stores six points of one transform row: point b at <paramref name="o"/> + b·<paramref name="pointStride"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRow(float* o, long pointStride, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2,
+        Vector256<float> v3, Vector256<float> v4, Vector256<float> v5)
+    {
+        v0.Store(o);
+        v1.Store(o + pointStride);
+        v2.Store(o + 2 * pointStride);
+        v3.Store(o + 3 * pointStride);
+        v4.Store(o + 4 * pointStride);
+        v5.Store(o + 5 * pointStride);
     }
 
     // One column of Bᵀ d.
