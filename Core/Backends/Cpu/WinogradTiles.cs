@@ -25,7 +25,8 @@ internal static unsafe class WinogradTiles
         var lanes = Math.Clamp(g.InChannels - c0, 0, 8);
         var cols = Math.Clamp(width - padW, 0, w);
         var src0 = x + ((long)n * g.InChannels + c0) * plane;
-        // v·0 is 0 for every finite v and NaN otherwise, so one NaN anywhere makes the sum NaN.
+        // v·0 is 0 for every finite v and NaN otherwise, so one NaN anywhere makes the sum NaN (a sum of finite rows
+        // that overflows also trips it, and then the direct path runs: slower, never wrong).
         var probe = Vector256<float>.Zero;
         for (var r = 0; r < rows; r++, dst += 8L * width)
         {
@@ -41,14 +42,23 @@ internal static unsafe class WinogradTiles
             var into = dst + 8 * padW;
             var c = 0;
             if (lanes == 8 && Transpose8.Supported)
-                for (; c + 8 <= cols; c += 8) Transpose8.Block(src + c, plane, into + 8 * c, 8);
+                for (; c + 8 <= cols; c += 8)
+                {
+                    // The eight channel rows are probed in registers on their way through the transpose.
+                    var s = src + c;
+                    Vector256<float> r0 = Vector256.Load(s), r1 = Vector256.Load(s + plane), r2 = Vector256.Load(s + 2 * plane),
+                        r3 = Vector256.Load(s + 3 * plane), r4 = Vector256.Load(s + 4 * plane), r5 = Vector256.Load(s + 5 * plane),
+                        r6 = Vector256.Load(s + 6 * plane), r7 = Vector256.Load(s + 7 * plane);
+                    probe = Vector256.FusedMultiplyAdd((r0 + r1) + (r2 + r3) + ((r4 + r5) + (r6 + r7)), Vector256<float>.Zero, probe);
+                    Transpose8.Rows(r0, r1, r2, r3, r4, r5, r6, r7, into + 8 * c, 8);
+                }
             for (; c < cols; c++)
             {
                 var p = into + 8 * c;
                 for (var l = 0; l < lanes; l++) p[l] = src[l * plane + c];
                 for (var l = lanes; l < 8; l++) p[l] = 0f;
+                probe = Vector256.FusedMultiplyAdd(Vector256.Load(p), Vector256<float>.Zero, probe);
             }
-            for (var q = 0; q < cols; q++) probe = Vector256.FusedMultiplyAdd(Vector256.Load(into + 8 * q), Vector256<float>.Zero, probe);
         }
         return Vector256.EqualsAll(probe, Vector256<float>.Zero);
     }
