@@ -28,8 +28,9 @@ internal static unsafe class WinogradFilter
         var groups = Groups(g, blocks, GroupFloats / (Points * (kp + zp)));
         var most = groups.Max(r => r.Tiles);
         var sums = Scratch.Rent(Points * zp * kp + Scratch.AlignSlack);
-        var v = Scratch.Rent(checked(Points * most * kp + Scratch.AlignSlack));
-        var z = Scratch.Rent(checked(Points * most * zp + Scratch.AlignSlack));
+        var (vPoint, zPoint) = (Winograd.PointStride(most, kp), Winograd.PointStride(most, zp));
+        var v = Scratch.Rent(checked((int)(Points * vPoint) + Scratch.AlignSlack));
+        var z = Scratch.Rent(checked((int)(Points * zPoint) + Scratch.AlignSlack));
         try
         {
             fixed (float* ps0 = sums, pv0 = v, pz0 = z)
@@ -38,7 +39,6 @@ internal static unsafe class WinogradFilter
                 float* ps = Scratch.Align(ps0), pv = Scratch.Align(pv0), pz = Scratch.Align(pz0);
                 new Span<float>(ps, Points * zp * kp).Clear();
                 var (geo, ax, ady, avs, azs, ass) = (g, (nint)x, (nint)dy, (nint)pv, (nint)pz, (nint)ps);
-                var (vPoint, zPoint) = ((long)most * kp, (long)most * zp);
                 foreach (var group in groups)
                 {
                     var finite = 1;
