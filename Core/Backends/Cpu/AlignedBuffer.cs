@@ -13,12 +13,8 @@ internal sealed unsafe class AlignedBuffer
     {
         _array = GC.AllocateArray<float>(length + Scratch.AlignSlack, pinned: true);
         fixed (float* p = _array) Start = Scratch.Align(p);
-        Length = length;
     }
 
     /// <summary>The first float, on a cache line.</summary>
     public float* Start { get; }
-
-    /// <summary>Floats from <see cref="Start"/> on.</summary>
-    public int Length { get; }
 }

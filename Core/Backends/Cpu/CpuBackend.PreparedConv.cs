@@ -18,7 +18,7 @@ public sealed partial class CpuBackend
         {
             if (path == ConvPath.Winograd)
             {
-                if (36L * ((g.InChannels + 7) / 8 * 8) * ((g.OutChannels + 15) / 16 * 16) > MaxPreparedFloats) return null;
+                if (Winograd.FilterFloats(g) > MaxPreparedFloats) return null;
                 return Winograd.PrepareFilter(_pool, g, pw) is { } u ? new CpuPreparedFilter(g, u, null) : null;
             }
             if (path != ConvPath.Gemm) return null;

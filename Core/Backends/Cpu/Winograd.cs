@@ -33,7 +33,7 @@ internal static unsafe class Winograd
         && g.PadBefore.H is >= 0 and <= 2 && g.PadBefore.W is >= 0 and <= 2
         && g.InChannels >= MinChannels && g.OutChannels >= MinChannels
         && (long)g.Batch * TilesH(g) * TilesW(g) >= MinTiles
-        && (long)Points * Round(g.InChannels, 8) * Round(g.OutChannels, Panel) <= MaxFilterFloats
+        && FilterFloats(g) <= MaxFilterFloats
         && 8L * (4L * TilesW(g) + 2) * (4L * TilesH(g) + 2) * Round(g.InChannels, 8) <= int.MaxValue;
 
     /// <summary>
@@ -47,7 +47,7 @@ internal static unsafe class Winograd
         float* bias, float* y, bool relu, float* prepared = null)
     {
         var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
-        var filter = Scratch.Rent(prepared == null ? Points * kp * np + Scratch.AlignSlack : 0);
+        var filter = Scratch.Rent(prepared == null ? (int)FilterFloats(g) + Scratch.AlignSlack : 0);
         var shift = Scratch.Rent(np);
         try
         {
@@ -83,7 +83,7 @@ internal static unsafe class Winograd
     public static AlignedBuffer? PrepareFilter(WorkerPool pool, in ConvGeometry g, float* w)
     {
         var (kp, np) = (Round(g.InChannels, 8), Round(g.OutChannels, Panel));
-        var u = new AlignedBuffer(Points * kp * np);
+        var u = new AlignedBuffer((int)FilterFloats(g));
         return TransformFilter(pool, g, w, g.InChannels * 9, 9, flip: false, u.Start, kp, np) ? u : null;
     }
 
@@ -112,8 +112,19 @@ internal static unsafe class Winograd
         return finite == 1;
     }
 
-    // A block: whole images (nCount of them from n0) or tile rows ty0.. of one image.
-    internal readonly record struct TileBlock(int N0, int NCount, int Ty0, int TyCount);
+    /// <summary>Floats of the transformed filter U: 36 points × C_in (rounded to 8) × C_out (rounded to a panel).</summary>
+    public static long FilterFloats(in ConvGeometry g) => (long)Points * Round(g.InChannels, 8) * Round(g.OutChannels, Panel);
+
+    /// <summary>A block: whole images (<see cref="NCount"/> of them from <see cref="N0"/>) or tile rows
+    /// <see cref="Ty0"/>.. of one image.</summary>
+    internal readonly record struct TileBlock(int N0, int NCount, int Ty0, int TyCount)
+    {
+        /// <summary>Tiles in the block, for <paramref name="tw"/> tiles per row.</summary>
+        public int Tiles(int tw) => NCount * TyCount * tw;
+
+        /// <summary>Where the block's tile <paramref name="tile"/> lies: image within the block, tile row within it, tile column.</summary>
+        public (int Img, int Ty, int Tx) Locate(int tile, int tw) => (tile / (TyCount * tw), tile / tw % TyCount, tile % tw);
+    }
 
     internal static TileBlock[] Blocks(in ConvGeometry g, int kp, int np, int threads)
     {
@@ -151,7 +162,7 @@ internal static unsafe class Winograd
     private static bool Block(in ConvGeometry g, TileBlock b, float* x, float* u, float* bias, float* y, bool relu, int kp, int np)
     {
         var (tw, cb, width, rowsIn) = (TilesW(g), kp / 8, 4 * TilesW(g) + 2, 4 * b.TyCount + 2);
-        var tiles = b.NCount * b.TyCount * tw;
+        var tiles = b.Tiles(tw);
         var tpad = Round(tiles, Rows);
         var (rowFloats, planeFloats) = (8L * width, 8L * width * rowsIn);
         var input = Scratch.Rent(checked((int)(planeFloats * cb * b.NCount) + Scratch.AlignSlack));
@@ -165,14 +176,10 @@ internal static unsafe class Winograd
             fixed (float* pin0 = input, pv0 = v, pm0 = m)
             {
                 float* pin = Scratch.Align(pin0), pv = Scratch.Align(pv0), pm = Scratch.Align(pm0);
-                var finite = true;
-                for (var img = 0; img < b.NCount; img++)
-                    for (var c = 0; c < cb; c++)
-                        finite &= WinogradTiles.CopyInput(g, x, b.N0 + img, c, 4 * b.Ty0 - g.PadBefore.H, rowsIn, width, pin + (img * cb + c) * planeFloats);
-                if (!finite) return false;
+                if (!WinogradTiles.CopyBlock(g, x, b, cb, 4 * b.Ty0 - g.PadBefore.H, rowsIn, width, pin)) return false;
                 for (var tile = 0; tile < tiles; tile++)
                 {
-                    var (img, ty, tx) = (tile / (b.TyCount * tw), tile / tw % b.TyCount, tile % tw);
+                    var (img, ty, tx) = b.Locate(tile, tw);
                     var src = pin + img * cb * planeFloats + 4 * ty * rowFloats + 32 * tx;
                     for (var c = 0; c < cb; c++)
                         WinogradTransforms.Input(src + c * planeFloats, rowFloats, pv + (long)tile * kp + 8 * c, vPoint, t);
@@ -189,7 +196,7 @@ internal static unsafe class Winograd
                 Vector256<float>* s = t + 36, tile16 = t + 60;
                 for (var tile = 0; tile < tiles; tile++)
                 {
-                    var (img, ty, tx) = (tile / (b.TyCount * tw), tile / tw % b.TyCount, tile % tw);
+                    var (img, ty, tx) = b.Locate(tile, tw);
                     for (var o = 0; o < g.OutChannels; o += 8)
                     {
                         WinogradTransforms.Output(pm + (long)tile * np + o, mPoint, s, tile16);

@@ -89,7 +89,7 @@ internal static unsafe class WinogradFilter
             while (first + count < blocks.Length)
             {
                 var b = blocks[first + count];
-                var size = b.NCount * b.TyCount * tw;
+                var size = b.Tiles(tw);
                 if (count > 0 && tiles + size > budget) break;
                 offsets.Add(tiles);
                 tiles += size;
@@ -118,19 +118,13 @@ internal static unsafe class WinogradFilter
             fixed (float* pin0 = input, pg0 = grad)
             {
                 float* pin = Scratch.Align(pin0), pg = Scratch.Align(pg0);
-                var finite = true;
-                for (var img = 0; img < b.NCount; img++)
-                {
-                    for (var c = 0; c < cx; c++)
-                        finite &= WinogradTiles.CopyInput(g, x, b.N0 + img, c, 4 * b.Ty0 - g.PadBefore.H, rowsIn, width, pin + (img * cx + c) * xPlane);
-                    for (var c = 0; c < cz; c++)
-                        finite &= WinogradTiles.CopyInput(gy, dy, b.N0 + img, c, 4 * b.Ty0, 4 * b.TyCount, 4 * tw, pg + (img * cz + c) * zPlane);
-                }
-                if (!finite) return false;
-                var tiles = b.NCount * b.TyCount * tw;
+                if (!WinogradTiles.CopyBlock(g, x, b, cx, 4 * b.Ty0 - g.PadBefore.H, rowsIn, width, pin)
+                    || !WinogradTiles.CopyBlock(gy, dy, b, cz, 4 * b.Ty0, 4 * b.TyCount, 4 * tw, pg))
+                    return false;
+                var tiles = b.Tiles(tw);
                 for (var tile = 0; tile < tiles; tile++)
                 {
-                    var (img, ty, tx) = (tile / (b.TyCount * tw), tile / tw % b.TyCount, tile % tw);
+                    var (img, ty, tx) = b.Locate(tile, tw);
                     var src = pin + img * cx * xPlane + 4 * ty * xRow + 32 * tx;
                     for (var c = 0; c < cx; c++)
                         WinogradTransforms.Input(src + c * xPlane, xRow, v + (long)tile * kp + 8 * c, vPoint, t);

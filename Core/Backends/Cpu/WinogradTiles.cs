@@ -64,6 +64,21 @@ internal static unsafe class WinogradTiles
     }
 
     /// <summary>
+    /// <see cref="CopyInput"/> for every image of <paramref name="b"/> and each of its <paramref name="blocks"/>
+    /// eight-channel blocks: image i's block c at <paramref name="dst"/> + (i·blocks + c)·rows·width·8. False when a
+    /// copied value is infinite or NaN.
+    /// </summary>
+    public static bool CopyBlock(in ConvGeometry g, float* x, Winograd.TileBlock b, int blocks, int h0, int rows, int width, float* dst)
+    {
+        var plane = 8L * width * rows;
+        var finite = true;
+        for (var img = 0; img < b.NCount; img++)
+            for (var c = 0; c < blocks; c++)
+                finite &= CopyInput(g, x, b.N0 + img, c, h0, rows, width, dst + (img * blocks + c) * plane);
+        return finite;
+    }
+
+    /// <summary>
     /// Writes the 4×4 tile <paramref name="t"/> (position 4i + j, lanes = output channels co0..co0+7) to
     /// y[n, co, 4·ty + i, 4·tx + j], skipping channels and positions past the output's edge.
     /// <paramref name="scratch"/> holds 128 floats.
