@@ -29,26 +29,28 @@ public sealed partial class CpuBackend
                 case ConvPath.DepthwisePlanes:
                     _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
                         DepthwisePlanes.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
-                    return;
+                    break;
                 case ConvPath.DepthwiseStride2:
                     _pool.For(DepthwisePlanes.Items(g.Batch * g.OutChannels), i =>
                         DepthwiseStride2.Forward(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i, relu));
-                    return;
+                    break;
                 case ConvPath.Depthwise:
                     _pool.For(g.Batch * g.OutChannels, i =>
                     {
                         DepthwiseKernels.ForwardPlane(geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, i / geo.OutChannels, i % geo.OutChannels);
                         if (relu) ReLUInPlace((float*)ay + (long)i * geo.Output.Product, geo.Output.Product);
                     });
-                    return;
+                    break;
                 case ConvPath.SmallChannels:
                     SmallConvRows.Forward(_pool, g, px, pw, bias is null ? null : pb, py, relu);
-                    return;
+                    break;
                 case ConvPath.Winograd when Winograd.Forward(_pool, g, px, pw, g.InChannels * 9, 9, flip: false, bias is null ? null : pb, py, relu, pu):
-                    GC.KeepAlive(prepared);
-                    return;
+                    break;
+                default:
+                    // The GEMM, and any Winograd call that met a non-finite value.
+                    ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu, (float*)ap));
+                    break;
             }
-            ForItems(g, (item, serial) => ConvGemm.Forward(_pool, geo, (float*)ax, (float*)aw, (float*)ab, (float*)ay, item, serial, relu, (float*)ap));
         }
         // The prepared buffers are pinned and read through raw pointers: their owner must outlive the kernels.
         GC.KeepAlive(prepared);
@@ -92,7 +94,8 @@ public sealed partial class CpuBackend
                 return;
             }
             // dx is the 3×3 conv of dy with the rotated filter (channels swapped), read from w in place.
-            if (Winograd.Applies(ConvFused.Flipped(g)) && Winograd.Forward(_pool, ConvFused.Flipped(g), pdy, pw, 9, g.InChannels * 9, flip: true, null, pdx, relu: false))
+            var flipped = ConvFused.Flipped(g);
+            if (Winograd.Applies(flipped) && Winograd.Forward(_pool, flipped, pdy, pw, 9, g.InChannels * 9, flip: true, null, pdx, relu: false))
                 return;
             if (ConvFused.TransposeApplies(g)) BackwardDataFlipped(g, pdy, pw, pdx);
             else ForItems(g, (item, serial) => ConvGemm.BackwardData(_pool, geo, (float*)ady, (float*)aw, (float*)adx, item, serial));
